@@ -1,0 +1,109 @@
+"""The administrative-unit tree and each district's online-service rollout dates."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    CITY = "city", _("Tỉnh/thành phố")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class UnitKind(models.TextChoices):
+    CENTRAL_CITY = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
+    PROVINCE = "tinh", _("Tỉnh")
+    URBAN_DISTRICT = "quan", _("Quận")
+    RURAL_DISTRICT = "huyen", _("Huyện")
+    TOWN = "thi_xa", _("Thị xã")
+    PROVINCIAL_CITY = "thanh_pho", _("Thành phố thuộc tỉnh")
+    WARD = "phuong", _("Phường")
+    COMMUNE = "xa", _("Xã")
+    TOWNLET = "thi_tran", _("Thị trấn")
+    SPECIAL_ZONE = "dac_khu", _("Đặc khu")
+
+
+# District-level kinds whose time limits follow the urban rules (e.g. social insurance 2.5 days in Hanoi).
+URBAN_DISTRICT_KINDS = frozenset({UnitKind.URBAN_DISTRICT, UnitKind.TOWN, UnitKind.PROVINCIAL_CITY})
+
+
+class AdministrativeUnitQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+        )
+
+    def communes(self):
+        return self.filter(level=UnitLevel.COMMUNE)
+
+    def districts(self):
+        return self.filter(level=UnitLevel.DISTRICT)
+
+
+class AdministrativeUnit(models.Model):
+    """A city, district-level or commune-level unit with its official (GSO) code, valid over a period."""
+
+    code = models.CharField(_("mã đơn vị (GSO)"), max_length=10)
+    name = models.CharField(_("tên"), max_length=120)
+    kind = models.CharField(_("loại"), max_length=16, choices=UnitKind.choices)
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("đơn vị cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code", "valid_from"], name="unit_code_unique_per_period"),
+            models.UniqueConstraint(
+                fields=["level", "code"], condition=models.Q(valid_from__isnull=True), name="unit_code_unique_undated"
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "level"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_urban(self) -> bool:
+        """Whether the unit (or the district it belongs to) follows the urban time limits."""
+        district = self.district
+        return district is not None and district.kind in URBAN_DISTRICT_KINDS
+
+    @property
+    def district(self) -> "AdministrativeUnit | None":
+        if self.level == UnitLevel.DISTRICT:
+            return self
+        if self.level == UnitLevel.COMMUNE:
+            return self.parent
+        return None
+
+
+class DistrictRollout(models.Model):
+    """When a district-level unit started the online service: trial first, then official (rates count from then)."""
+
+    district = models.OneToOneField(
+        AdministrativeUnit, verbose_name=_("đơn vị cấp huyện"), on_delete=models.CASCADE, related_name="rollout"
+    )
+    trial_start = models.DateField(_("ngày bắt đầu thử nghiệm"), null=True, blank=True)
+    official_start = models.DateField(_("ngày chính thức triển khai"))
+
+    class Meta:
+        verbose_name = _("lộ trình triển khai")
+        verbose_name_plural = _("lộ trình triển khai")
+        ordering = ["official_start", "district__code"]
+
+    def __str__(self) -> str:
+        return f"{self.district} ({self.official_start:%d/%m/%Y})"

@@ -1,0 +1,1 @@
+"""Linked records to the police and social insurance (outbox), agency adapters, tasks and callbacks."""

@@ -1,0 +1,1 @@
+"""Officer workspace: worklists, counter intake, transitions and printed documents."""

@@ -1,0 +1,1 @@
+"""Procedure catalogue, declarations, the dossier and its state machine, the citizen portal."""

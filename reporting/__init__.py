@@ -1,0 +1,1 @@
+"""Rollups, dashboards, exports and the weekly report."""
