@@ -1,0 +1,50 @@
+"""Production mode refuses an unsafe configuration; the development defaults start as they are."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+SAFE = {
+    "DJANGO_ENV": "production",
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "k" * 50,
+    "DJANGO_ALLOWED_HOSTS": "dichvucong.example.vn",
+}
+
+
+def load_settings(**overrides: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(DJANGO_SETTINGS_MODULE="egov.settings", **overrides)
+    code = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_production_with_safe_settings_starts():
+    result = load_settings(**SAFE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("override", "complaint"),
+    [
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
+        ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list"),
+    ],
+)
+def test_production_refuses_unsafe_settings(override, complaint):
+    env = {**SAFE, **override}
+    env = {k: v for k, v in env.items() if v}
+    result = load_settings(**env)
+    assert result.returncode != 0
+    assert "Refusing to start in production" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_development_defaults_start_with_debug():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
