@@ -25,3 +25,46 @@ def chromium_paths() -> tuple[str, str]:
     if not (os.path.exists(browser) and os.path.exists(driver)):
         require_in_ci("Chromium and chromedriver (apt-get install chromium chromium-driver)")
     return browser, driver
+
+
+@pytest.fixture
+def browser(chromium_paths, live_server):
+    """A headless Chromium at a phone-sized window, started with the offline flags this machine needs.
+
+    Use `browser.get(live_server.url + path)`; screenshots go to ./screenshots when SCREENSHOTS=1.
+    """
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")
+    binary, driver_path = chromium_paths
+    options = Options()
+    options.binary_location = binary
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--lang=vi",
+        "--window-size=390,900",
+    ):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(driver_path))
+    driver.implicitly_wait(3)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def save_screenshot(driver, name: str) -> None:
+    """Keep a picture of the page for a person to look at, when SCREENSHOTS=1."""
+    if os.environ.get("SCREENSHOTS"):
+        os.makedirs("screenshots", exist_ok=True)
+        driver.save_screenshot(os.path.join("screenshots", f"{name}.png"))
