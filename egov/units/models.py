@@ -1,5 +1,8 @@
 """The administrative-unit tree and each district's online-service rollout dates."""
 
+from datetime import date
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +79,10 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_valid_on(self, day: date) -> bool:
+        """The in-memory twin of `AdministrativeUnit.objects.valid_on(day)`."""
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
     @property
     def is_urban(self) -> bool:
         """Whether the unit (or the district it belongs to) follows the urban time limits."""
@@ -107,3 +114,34 @@ class DistrictRollout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} ({self.official_start:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        if self.district_id and self.district.level != UnitLevel.DISTRICT:
+            raise ValidationError({"district": _("Chỉ đơn vị cấp huyện mới có lộ trình triển khai.")})
+        if self.trial_start and self.official_start and self.trial_start > self.official_start:
+            raise ValidationError(
+                {"trial_start": _("Ngày bắt đầu thử nghiệm phải trước hoặc cùng ngày chính thức triển khai.")}
+            )
+
+
+class UnitSuccession(models.Model):
+    """One old→new link of a reorganisation: (part of) the old unit's territory now belongs to the new unit.
+
+    An old unit split between several new units has several rows; reports re-aggregate through these rows.
+    """
+
+    old_unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị cũ"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    new_unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+
+    class Meta:
+        verbose_name = _("chuyển đổi đơn vị hành chính")
+        verbose_name_plural = _("chuyển đổi đơn vị hành chính")
+        ordering = ["new_unit__code", "old_unit__code"]
+        constraints = [models.UniqueConstraint(fields=["old_unit", "new_unit"], name="unit_succession_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.old_unit} → {self.new_unit}"

@@ -1,0 +1,1 @@
+"""load_units and load_rollout."""
