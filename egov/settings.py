@@ -123,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per identifier and per client address within the window, then a pause.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0 = ignore the header). Behind one
+# nginx this must be 1, or every citizen shares the proxy's address in the login throttle.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -190,7 +193,7 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Cổng dịch vụ công Hà Nội <no-reply@dichvucong.hanoi.gov.vn>"
 )
-# SMS_BACKEND: console (print) or http (POST to SMS_HTTP_URL with SMS_HTTP_TOKEN).
+# SMS_BACKEND: console (print), http (POST to SMS_HTTP_URL with SMS_HTTP_TOKEN) or locmem (tests).
 SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")

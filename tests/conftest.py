@@ -51,6 +51,8 @@ def browser(chromium_paths, live_server):
         "--disable-sync",
         "--no-first-run",
         "--disable-quic",
+        # Bootstrap scrolls smoothly; without this, clicks land while the page is still moving.
+        "--force-prefers-reduced-motion",
         "--lang=vi",
         "--window-size=390,900",
     ):

@@ -1,9 +1,9 @@
 """Log in with a username, a personal ID number or a phone number, and the password."""
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
 from egov.accounts.models import User
+from egov.accounts.selectors import user_find_by_identifier
 
 
 class IdNumberOrPhoneBackend(ModelBackend):
@@ -11,7 +11,7 @@ class IdNumberOrPhoneBackend(ModelBackend):
         identifier = (username or kwargs.get(User.USERNAME_FIELD) or "").strip()
         if not identifier or password is None:
             return None
-        user = User.objects.filter(Q(username=identifier) | Q(id_number=identifier) | Q(phone=identifier)).first()
+        user = user_find_by_identifier(identifier)
         if user is None:
             # Spend the same time as a real check, so response time does not reveal which accounts exist.
             User().set_password(password)

@@ -1,10 +1,13 @@
 """The user model: citizens (identified by their personal ID number or phone) and officers (role + unit)."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.id_number import Sex, validate_id_number
+from egov.accounts.phone import validate_mobile_phone
 from egov.units.models import AdministrativeUnit, UnitLevel
 
 
@@ -53,8 +56,15 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     username = models.CharField(_("tên đăng nhập"), max_length=64, unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=120)
-    id_number = models.CharField(_("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True)
-    phone = models.CharField(_("số điện thoại"), max_length=15, unique=True, null=True, blank=True)
+    id_number = models.CharField(
+        _("số định danh cá nhân"), max_length=12, unique=True, null=True, blank=True, validators=[validate_id_number]
+    )
+    phone = models.CharField(
+        _("số điện thoại"), max_length=15, unique=True, null=True, blank=True, validators=[validate_mobile_phone]
+    )
+    # Kept because the ID number is checked against them, and later forms prefill the requester with them.
+    sex = models.CharField(_("giới tính"), max_length=10, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("ngày sinh"), null=True, blank=True)
     email = models.EmailField(_("thư điện tử"), blank=True)
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     unit = models.ForeignKey(
@@ -86,6 +96,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def clean(self) -> None:
+        """An officer works in exactly one unit of the level their role needs; a citizen has no unit."""
+        super().clean()
+        if self.role == Role.CITIZEN:
+            if self.unit_id is not None:
+                raise ValidationError({"unit": _("Tài khoản công dân không có đơn vị công tác. Bỏ trống ô này.")})
+            return
+        needed_level = ROLE_UNIT_LEVEL[Role(self.role)]
+        if self.unit_id is None:
+            if not self.is_superuser:
+                raise ValidationError(
+                    {"unit": _("Chọn đơn vị công tác (%(level)s) cho cán bộ.") % {"level": needed_level.label}}
+                )
+            return
+        if self.unit.level != needed_level:
+            raise ValidationError(
+                {
+                    "unit": _("Vai trò “%(role)s” làm việc ở %(level)s. Chọn một đơn vị %(level)s.")
+                    % {"role": self.get_role_display(), "level": needed_level.label.lower()}
+                }
+            )
 
     @property
     def is_citizen(self) -> bool:

@@ -1,0 +1,1 @@
+"""Tests of the SMS and e-mail gateway."""
