@@ -35,7 +35,13 @@ demo: migrate
 run: demo
 	$(PY) scripts/run_embedded.py
 
+# axe-core for the browser accessibility checks (test-only; pinned in package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
 test: dev-venv
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
+	else echo "npm not found: the axe-core checks are skipped here (they fail in CI)"; fi
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-venv

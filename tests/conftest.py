@@ -57,6 +57,8 @@ def browser(chromium_paths, live_server):
         "--window-size=390,900",
     ):
         options.add_argument(flag)
+    # Headless Chromium ignores --lang; the Accept-Language header comes from this preference.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi,en"})
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     driver.implicitly_wait(3)
     try:

@@ -1,17 +1,118 @@
-"""Pages every user sees: the home page, the post-login router and the health check."""
+"""Pages every user sees: the home page, the post-login router, the officer home per role and the health check."""
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from egov.accounts.models import Role
+from egov.units.models import AdministrativeUnit
+
+# The seven commune-level civil-status procedures (DESIGN §3), shown on the home page until the
+# data-driven catalogue of the `procedures` app replaces this list; keep it the only copy until then.
+PROCEDURE_PLACEHOLDERS: tuple[Promise, ...] = (
+    _("Đăng ký khai sinh"),
+    _("Đăng ký khai sinh, đăng ký thường trú và cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi (liên thông 3 trong 1)"),
+    _("Đăng ký khai tử"),
+    _("Đăng ký khai tử và xóa đăng ký thường trú"),
+    _("Đăng ký kết hôn"),
+    _("Xác nhận tình trạng hôn nhân"),
+    _("Cấp bản sao trích lục hộ tịch"),
+)
+
+
+@dataclass(frozen=True)
+class NextAction:
+    """One thing an officer will do from their home page; without a URL name it is announced as coming soon."""
+
+    title: Promise
+    description: Promise
+    url_name: str | None = None
+
+
+@dataclass(frozen=True)
+class OfficerHome:
+    """What an officer's home page says about their work, so the template needs no per-role branches."""
+
+    summary: Promise
+    actions: tuple[NextAction, ...]
+
+
+_COMMUNE_WORKLIST = _("Danh sách hồ sơ của xã, phường")
+
+OFFICER_HOMES: dict[str, OfficerHome] = {
+    Role.ONE_STOP: OfficerHome(
+        summary=_(
+            "Bạn tiếp nhận hồ sơ nộp trực tuyến và hồ sơ giấy tại bộ phận một cửa, hướng dẫn người dân "
+            "nộp trực tuyến, yêu cầu bổ sung hoặc từ chối hồ sơ, và trả kết quả."
+        ),
+        actions=(
+            NextAction(_COMMUNE_WORKLIST, _("Hồ sơ mới nộp, hồ sơ chờ bổ sung và hồ sơ sắp đến hạn.")),
+            NextAction(_("Tiếp nhận hồ sơ giấy"), _("Nhập hồ sơ người dân nộp trực tiếp tại quầy.")),
+            NextAction(_("Trả kết quả"), _("Hồ sơ đã có kết quả, chờ người dân đến nhận.")),
+        ),
+    ),
+    Role.JUSTICE: OfficerHome(
+        summary=_("Bạn kiểm tra hồ sơ, dự thảo giấy tờ đăng ký và ghi vào sổ hộ tịch (công chức tư pháp – hộ tịch)."),
+        actions=(
+            NextAction(_COMMUNE_WORKLIST, _("Hồ sơ đã tiếp nhận, chờ bạn kiểm tra và xử lý.")),
+            NextAction(_("Hồ sơ trả lại để sửa"), _("Hồ sơ lãnh đạo gửi lại, kèm lý do.")),
+        ),
+    ),
+    Role.LEADER: OfficerHome(
+        summary=_("Bạn ký duyệt, gửi lại để sửa hoặc từ chối các hồ sơ hộ tịch của xã, phường."),
+        actions=(
+            NextAction(_("Hồ sơ chờ ký"), _("Hồ sơ công chức tư pháp – hộ tịch đã trình, chờ bạn duyệt.")),
+            NextAction(_("Hồ sơ quá hạn"), _("Hồ sơ đã quá thời hạn giải quyết của xã, phường.")),
+        ),
+    ),
+    Role.POLICE: OfficerHome(
+        summary=_(
+            "Bạn xem các hồ sơ liên thông gửi sang cơ quan công an của quận, huyện (đăng ký hoặc xóa đăng ký "
+            "thường trú). Việc xử lý vẫn làm trên hệ thống của công an."
+        ),
+        actions=(NextAction(_("Hồ sơ liên thông"), _("Hồ sơ đã gửi, đang chờ và đã có kết quả, chỉ để xem.")),),
+    ),
+    Role.SOCIAL_INSURANCE: OfficerHome(
+        summary=_(
+            "Bạn xem các hồ sơ liên thông cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi của quận, huyện. "
+            "Việc cấp thẻ vẫn làm trên hệ thống của bảo hiểm xã hội."
+        ),
+        actions=(NextAction(_("Hồ sơ liên thông"), _("Hồ sơ đã gửi, đang chờ và đã có kết quả, chỉ để xem.")),),
+    ),
+    Role.DISTRICT: OfficerHome(
+        summary=_("Bạn theo dõi tỷ lệ nộp trực tuyến và tỷ lệ đúng hạn của các xã, phường trong quận, huyện."),
+        actions=(
+            NextAction(_("Bảng theo dõi của quận, huyện"), _("Số liệu theo từng xã, phường và từng thủ tục.")),
+            NextAction(_("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; tải về CSV, XLSX.")),
+        ),
+    ),
+    Role.CITY: OfficerHome(
+        summary=_("Bạn theo dõi toàn thành phố, quản lý lộ trình triển khai, lịch làm việc và danh mục thủ tục."),
+        actions=(
+            NextAction(_("Bảng theo dõi toàn thành phố"), _("Số liệu theo quận, huyện và xã, phường.")),
+            NextAction(_("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; báo cáo hằng tuần.")),
+            NextAction(
+                _("Trang quản trị"),
+                _("Đơn vị hành chính, lộ trình triển khai, lịch làm việc, danh mục thủ tục và tài khoản."),
+                url_name="admin:index",
+            ),
+        ),
+    ),
+}
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", {"procedures": PROCEDURE_PLACEHOLDERS})
 
 
 @login_required
@@ -24,9 +125,22 @@ def after_login(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def officer_home(request: HttpRequest) -> HttpResponse:
+    """Who the officer is and what they will do here; citizens have nothing to do on this page."""
     if request.user.is_citizen:
         return redirect("core:home")
-    return render(request, "core/officer_home.html")
+    # One query for the unit and its parent, rather than one per attribute access in the template.
+    unit = AdministrativeUnit.objects.select_related("parent").filter(pk=request.user.unit_id).first()
+    return render(
+        request,
+        "core/officer_home.html",
+        {"unit": unit, "page": OFFICER_HOMES[request.user.role]},
+    )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own; answer with the emblem rather than a full 404 page."""
+    return redirect(static("img/emblem.svg"), permanent=True)
 
 
 def _database_ok() -> bool:

@@ -1,0 +1,181 @@
+"""The home page, the officer home of every role and the language switch."""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
+from egov.core.views import OFFICER_HOMES, PROCEDURE_PLACEHOLDERS
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
+from tests.conftest import require_in_ci
+
+OFFICER_ROLES = [role for role in Role if role != Role.CITIZEN]
+
+
+@pytest.fixture
+def hanoi_units(db) -> dict[str, AdministrativeUnit]:
+    """One unit per level: Hà Nội › Quận Ba Đình › Phường Phúc Xá, with their GSO codes."""
+    city = AdministrativeUnit.objects.create(
+        code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
+    )
+    district = AdministrativeUnit.objects.create(
+        code="001", name="Quận Ba Đình", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
+    )
+    commune = AdministrativeUnit.objects.create(
+        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
+    )
+    return {UnitLevel.CITY: city, UnitLevel.DISTRICT: district, UnitLevel.COMMUNE: commune}
+
+
+def make_officer(role: Role, units: dict[str, AdministrativeUnit]) -> User:
+    return User.objects.create_user(
+        f"canbo-{role}", "mat-khau-dai-123", full_name="Nguyễn Thị Lan", role=role, unit=units[ROLE_UNIT_LEVEL[role]]
+    )
+
+
+@pytest.fixture
+def citizen(db) -> User:
+    return User.objects.create_user("001090000001", "mat-khau-dai-123", full_name="Trần Văn Bình")
+
+
+@pytest.mark.django_db
+def test_home_lists_the_seven_procedures_and_the_calls_to_action(client):
+    response = client.get(reverse("core:home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(PROCEDURE_PLACEHOLDERS) == 7
+    for name in PROCEDURE_PLACEHOLDERS:
+        assert str(name) in html
+    assert 'id="thu-tuc"' in html
+    assert "Tra cứu hồ sơ" in html
+    assert f'href="{reverse("accounts:login")}"' in html
+    assert '<html lang="vi">' in html
+
+
+@pytest.mark.django_db
+def test_home_greets_a_signed_in_citizen_and_offers_logout_as_a_post_form(client, citizen):
+    client.force_login(citizen)
+
+    html = client.get(reverse("core:home")).content.decode()
+
+    assert "Trần Văn Bình" in html
+    assert f'<form method="post" action="{reverse("accounts:logout")}">' in html
+    assert reverse("core:officer-home") not in html
+
+
+def test_every_officer_role_has_a_home_page():
+    assert set(OFFICER_HOMES) == set(OFFICER_ROLES)
+
+
+@pytest.mark.parametrize("role", OFFICER_ROLES)
+def test_officer_home_shows_who_the_officer_is(client, hanoi_units, role):
+    officer = make_officer(role, hanoi_units)
+    client.force_login(officer)
+
+    response = client.get(reverse("core:officer-home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nguyễn Thị Lan" in html
+    assert str(role.label) in html
+    unit = officer.unit
+    expected_unit = f"{unit.name}, {unit.parent.name}" if unit.parent else unit.name
+    assert expected_unit in html
+    assert str(OFFICER_HOMES[role].summary) in html
+    for action in OFFICER_HOMES[role].actions:
+        assert str(action.title) in html
+    # The navigation offers the officer page to officers.
+    assert 'aria-current="page">Trang cán bộ' in html
+
+
+@pytest.mark.parametrize("role", OFFICER_ROLES)
+def test_only_city_staff_get_the_admin_link(client, hanoi_units, role):
+    client.force_login(make_officer(role, hanoi_units))
+
+    html = client.get(reverse("core:officer-home")).content.decode()
+
+    assert (f'href="{reverse("admin:index")}"' in html) is (role == Role.CITY)
+
+
+def test_officer_home_redirects_a_citizen_home(client, citizen):
+    client.force_login(citizen)
+
+    response = client.get(reverse("core:officer-home"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+
+
+@pytest.mark.django_db
+def test_officer_home_sends_an_anonymous_visitor_to_login(client):
+    response = client.get(reverse("core:officer-home"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={reverse('core:officer-home')}"
+
+
+@pytest.mark.parametrize(("role", "target"), [(Role.CITIZEN, "core:home"), (Role.ONE_STOP, "core:officer-home")])
+def test_after_login_sends_each_user_to_their_home(client, hanoi_units, role, target):
+    user = (
+        User.objects.create_user("001090000002", "mat-khau-dai-123", full_name="Lê Văn Cường")
+        if role == Role.CITIZEN
+        else make_officer(role, hanoi_units)
+    )
+    client.force_login(user)
+
+    assert client.get(reverse("core:after-login")).url == reverse(target)
+
+
+@pytest.mark.django_db
+def test_language_switch_to_english_by_post(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")})
+
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    # Django spells the language's own name in decomposed Unicode; compare composed text.
+    html = unicodedata.normalize("NFC", client.get(reverse("core:home")).content.decode())
+    assert '<html lang="en">' in html
+    # The switch now offers the way back, labelled in Vietnamese whatever the current language.
+    assert 'lang="vi">Tiếng Việt</button>' in html
+
+
+@pytest.mark.django_db
+def test_english_pages_come_from_the_compiled_catalogue(client):
+    if not (Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES" / "django.mo").exists():
+        require_in_ci("the compiled English catalogue (make messages)")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    html = client.get(reverse("core:home")).content.decode()
+
+    heading = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    assert heading != "Dịch vụ công hộ tịch trực tuyến", "the home page heading is not translated into English"
+
+
+@pytest.mark.django_db
+def test_language_switch_is_a_post_form_on_every_page(client):
+    html = client.get(reverse("core:home")).content.decode()
+
+    assert f'<form class="portal-language" method="post" action="{reverse("set_language")}">' in html
+    assert 'name="language" value="en" lang="en">English</button>' in html
+    assert 'name="next" value="/"' in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay/")
+
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_favicon_request_gets_the_emblem_not_a_404_page(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url.endswith("img/emblem.svg")
