@@ -12,5 +12,6 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("egov.accounts.urls")),
+    path("", include("procedures.urls")),
     path("", include("egov.core.urls")),
 ]

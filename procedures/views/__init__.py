@@ -1,0 +1,1 @@
+"""Citizen-facing views of the procedures app, one module per area."""
