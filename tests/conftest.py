@@ -72,3 +72,19 @@ def save_screenshot(driver, name: str) -> None:
     if os.environ.get("SCREENSHOTS"):
         os.makedirs("screenshots", exist_ok=True)
         driver.save_screenshot(os.path.join("screenshots", f"{name}.png"))
+
+
+def click_and_wait(driver, element, timeout: float = 10) -> None:
+    """Click something that loads a new page, and wait until the old page is gone.
+
+    Without the wait, the next look-up can find an element of the old page just before it is replaced
+    (a stale element), which makes browser tests fail at random.
+    """
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old_page = driver.find_element("tag name", "html")
+    # Bootstrap scrolls smoothly; an instant scroll makes sure the click lands on the element.
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    element.click()
+    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old_page))

@@ -9,7 +9,7 @@ from selenium.webdriver.common.keys import Keys
 from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
 from tests.browser.axe import axe_violations, describe
-from tests.conftest import save_screenshot
+from tests.conftest import click_and_wait, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -115,7 +115,7 @@ def test_navigation_targets_are_at_least_44px_tall(browser, live_server):
 def test_language_switch_works_without_javascript(browser, live_server):
     browser.get(live_server.url + "/")
 
-    browser.find_element(By.CSS_SELECTOR, ".portal-language button[value='en']").click()
+    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, ".portal-language button[value='en']"))
 
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert browser.find_element(By.CSS_SELECTOR, ".portal-language button[value='vi']")

@@ -4,16 +4,14 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.browser.axe import axe_violations, describe
-from tests.conftest import save_screenshot
+from tests.conftest import click_and_wait, save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def click(browser, by: str, selector: str) -> None:
-    # Bootstrap turns on smooth scrolling, so chromedriver's own scroll is still moving when it clicks.
-    element = browser.find_element(by, selector)
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-    element.click()
+    """Click a link or submit button and wait for the page it loads."""
+    click_and_wait(browser, browser.find_element(by, selector))
 
 
 def assert_accessible(browser) -> None:
@@ -40,7 +38,9 @@ def test_a_citizen_registers_logs_out_and_logs_in_with_the_phone(browser, live_s
     # First a mistake: a woman's birth year that does not match her ID number.
     fill(browser, "id_full_name", "Trần Thị Bình")
     fill(browser, "id_id_number", "001192000123")
-    click(browser, By.CSS_SELECTOR, "label[for='id_sex_1']")
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='id_sex_1']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", label)
+    label.click()
     fill(browser, "id_birth_date", "03/04/1993")
     fill(browser, "id_phone", "0987 654 321")
     fill(browser, "id_password1", "Hoa-sen-2016")
@@ -51,7 +51,7 @@ def test_a_citizen_registers_logs_out_and_logs_in_with_the_phone(browser, live_s
     assert browser.title.startswith("Lỗi:")
     save_screenshot(browser, "accounts-03-register-error")
     assert_accessible(browser)
-    summary.find_element(By.TAG_NAME, "a").click()
+    summary.find_element(By.TAG_NAME, "a").click()  # an in-page link: no new page to wait for
     assert browser.switch_to.active_element.get_attribute("id") == "id_id_number"
 
     fill(browser, "id_birth_date", "03/04/1992")
