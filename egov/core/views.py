@@ -16,18 +16,7 @@ from kombu import Connection
 
 from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit
-
-# The seven commune-level civil-status procedures (DESIGN §3), shown on the home page until the
-# data-driven catalogue of the `procedures` app replaces this list; keep it the only copy until then.
-PROCEDURE_PLACEHOLDERS: tuple[Promise, ...] = (
-    _("Đăng ký khai sinh"),
-    _("Đăng ký khai sinh, đăng ký thường trú và cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi (liên thông 3 trong 1)"),
-    _("Đăng ký khai tử"),
-    _("Đăng ký khai tử và xóa đăng ký thường trú"),
-    _("Đăng ký kết hôn"),
-    _("Xác nhận tình trạng hôn nhân"),
-    _("Cấp bản sao trích lục hộ tịch"),
-)
+from procedures.selectors import procedures_active
 
 
 @dataclass(frozen=True)
@@ -112,7 +101,7 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"procedures": PROCEDURE_PLACEHOLDERS})
+    return render(request, "core/home.html", {"procedures": procedures_active()})
 
 
 @login_required

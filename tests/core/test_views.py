@@ -9,8 +9,10 @@ from django.conf import settings
 from django.urls import reverse
 
 from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
-from egov.core.views import OFFICER_HOMES, PROCEDURE_PLACEHOLDERS
+from egov.core.views import OFFICER_HOMES
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
+from procedures.catalogue import catalogue_load
+from procedures.models import Procedure
 from tests.conftest import require_in_ci
 
 OFFICER_ROLES = [role for role in Role if role != Role.CITIZEN]
@@ -44,17 +46,35 @@ def citizen(db) -> User:
 
 @pytest.mark.django_db
 def test_home_lists_the_seven_procedures_and_the_calls_to_action(client):
+    catalogue_load()
+
     response = client.get(reverse("core:home"))
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert len(PROCEDURE_PLACEHOLDERS) == 7
-    for name in PROCEDURE_PLACEHOLDERS:
-        assert str(name) in html
+    procedures = list(Procedure.objects.all())
+    assert len(procedures) == 7
+    for procedure in procedures:
+        href = reverse("procedures:procedure-detail", args=[procedure.slug])
+        assert f'href="{href}">{procedure.name}</a>' in html
+    assert f'href="{reverse("procedures:catalogue")}"' in html
     assert 'id="thu-tuc"' in html
     assert "Tra cứu hồ sơ" in html
     assert f'href="{reverse("accounts:login")}"' in html
     assert '<html lang="vi">' in html
+
+
+@pytest.mark.django_db
+def test_home_leaves_out_procedures_no_longer_offered(client):
+    catalogue_load()
+    retired = Procedure.objects.get(code="HT-BSTL")
+    retired.is_active = False
+    retired.save(update_fields=["is_active"])
+
+    html = client.get(reverse("core:home")).content.decode()
+
+    assert retired.name not in html
+    assert Procedure.objects.get(code="HT-KS").name in html
 
 
 @pytest.mark.django_db

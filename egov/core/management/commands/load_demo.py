@@ -1,4 +1,4 @@
-"""Load the demo data set: administrative units, rollout dates and one account per role (idempotent)."""
+"""Load the demo data set: administrative units, rollout dates, the procedure catalogue and one account per role."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -81,11 +81,12 @@ def demo_account_save(account: DemoAccount) -> User:
 
 
 class Command(BaseCommand):
-    help = "Load Hanoi's units and rollout dates and create one demo account per role (safe to run again)."
+    help = "Load Hanoi's units, rollout dates and procedures, and one demo account per role (safe to run again)."
 
     def handle(self, *args, **options) -> None:
         call_command("load_units", verbosity=options["verbosity"])
         call_command("load_rollout", verbosity=options["verbosity"])
+        call_command("load_catalogue", verbosity=options["verbosity"])
         with transaction.atomic():
             for account in DEMO_ACCOUNTS:
                 demo_account_save(account)
