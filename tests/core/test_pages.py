@@ -21,6 +21,8 @@ PUBLIC_URL_NAMES = (
     "core:home",
     "core:healthz",
     "core:favicon",
+    "procedures:catalogue",
+    "procedures:procedure-detail",
     "set_language",
     "accounts:login",
     "accounts:logout",
@@ -29,6 +31,7 @@ PUBLIC_URL_NAMES = (
     "accounts:password-reset*",
     "admin:login",
     "admin:logout",
+    "procedures:dossier-lookup",
 )
 # Namespaces whose every page is officer work: a citizen must never get a 200 there.
 OFFICER_NAMESPACES = ("onecounter", "interconnect", "reporting")
