@@ -1,5 +1,346 @@
 """Filing a dossier online: the multi-step declaration, drafts, the review page and submission."""
 
-from django.urls import path  # noqa: F401
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-urlpatterns: list = []
+from egov.units.models import AdministrativeUnit
+from procedures import declarations
+from procedures.attachments import attachment_add, attachment_remove
+from procedures.declarations.steps import AttachmentsForm, ReceivingUnitForm
+from procedures.models import Channel, Dossier, Status
+from procedures.selectors import dossier_of_citizen, dossiers_of_citizen, procedures_active
+from procedures.services import (
+    DossierActionError,
+    dossier_compute_due,
+    dossier_create_draft,
+    dossier_resubmit,
+    dossier_save_draft,
+    dossier_submit,
+)
+
+EDITABLE = (Status.DRAFT, Status.NEEDS_SUPPLEMENT)
+REVIEW_STEP = "kiem-tra"
+# Sent by the review page's "Thay đổi" links, so that saving a step goes back to the review.
+BACK_TO_REVIEW = "kiem-tra"
+
+
+def _citizen_only(request: HttpRequest) -> None:
+    if not request.user.is_citizen:
+        raise PermissionDenied(_("Chỉ tài khoản công dân mới nộp hồ sơ trực tuyến ở đây."))
+
+
+def _dossier_to_edit(request: HttpRequest, uuid) -> Dossier:
+    """The citizen's own dossier while it may still be edited; anything else is not found."""
+    _citizen_only(request)
+    dossier = dossier_of_citizen(request.user, uuid)
+    if dossier.status not in EDITABLE:
+        raise Http404
+    return dossier
+
+
+def _progress(procedure, slug: str) -> dict:
+    slugs = declarations.step_slugs(procedure)
+    number = slugs.index(slug) + 1 if slug in slugs else len(slugs) + 1
+    return {"step_number": number, "step_count": len(slugs) + 1}
+
+
+def _step_url(dossier: Dossier, slug: str) -> str:
+    if slug == REVIEW_STEP:
+        return reverse("procedures:file-review", kwargs={"uuid": dossier.uuid})
+    return reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": slug})
+
+
+def _next_slug(procedure, slug: str) -> str:
+    slugs = declarations.step_slugs(procedure)
+    position = slugs.index(slug)
+    return slugs[position + 1] if position + 1 < len(slugs) else REVIEW_STEP
+
+
+def _receiving_unit_form(request: HttpRequest) -> tuple[ReceivingUnitForm, bool]:
+    """The commune form and whether a district is chosen (the first submit, a GET, only picks the district)."""
+    today = timezone.localdate()
+    districts = AdministrativeUnit.objects.districts().valid_on(today).order_by("name")
+    source = request.POST if request.method == "POST" else request.GET
+    district_id = source.get("district") or ""
+    district = districts.filter(pk=district_id).first() if district_id.isdigit() else None
+    communes = AdministrativeUnit.objects.communes().valid_on(today).filter(parent=district).order_by("name")
+    if request.method == "POST":
+        form = ReceivingUnitForm(request.POST, districts=districts, communes=communes)
+    else:
+        form = ReceivingUnitForm(initial={"district": district}, districts=districts, communes=communes)
+    return form, district is not None
+
+
+def file_start(request: HttpRequest, slug: str) -> HttpResponse:
+    """What the procedure asks for and where to file; POST (with a commune) opens a draft at the first step."""
+    procedure = get_object_or_404(procedures_active(), slug=slug)
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect_to_login(request.path)
+    if request.user.is_authenticated:
+        _citizen_only(request)
+    form, district_chosen = _receiving_unit_form(request)
+    if request.method == "POST" and form.is_valid():
+        dossier = dossier_create_draft(
+            procedure=procedure,
+            unit=form.cleaned_data["commune"],
+            applicant=request.user,
+            channel=Channel.ONLINE_SELF,
+        )
+        return redirect(_step_url(dossier, declarations.step_slugs(procedure)[0]))
+    drafts = (
+        dossiers_of_citizen(request.user).filter(procedure=procedure, status__in=EDITABLE)
+        if request.user.is_authenticated
+        else []
+    )
+    steps = [declarations.step_title(procedure, step) for step in declarations.step_slugs(procedure)]
+    return render(
+        request,
+        "procedures/filing/start.html",
+        {
+            "procedure": procedure,
+            "form": form,
+            "district_chosen": district_chosen,
+            "steps": steps,
+            "documents": declarations.documents_of(procedure),
+            "drafts": drafts,
+        },
+    )
+
+
+@login_required
+def file_resume(request: HttpRequest, uuid) -> HttpResponse:
+    """Back to the step where the draft was left."""
+    dossier = _dossier_to_edit(request, uuid)
+    slugs = declarations.step_slugs(dossier.procedure)
+    step = dossier.draft_step if dossier.draft_step in (*slugs, REVIEW_STEP) else slugs[0]
+    return redirect(_step_url(dossier, step))
+
+
+def _save_draft_and_leave(request: HttpRequest, dossier: Dossier, data: dict, step: str) -> HttpResponse:
+    dossier_save_draft(dossier=dossier, data=data, step=step)
+    messages.success(
+        request,
+        _(
+            "Đã lưu nháp. Khi quay lại, đăng nhập rồi bấm “Làm tiếp” ở trang thủ tục này "
+            "(hoặc trong “Hồ sơ của tôi”) để tiếp tục từ bước đang dở."
+        ),
+    )
+    return redirect("procedures:file-start", slug=dossier.procedure.slug)
+
+
+@login_required
+def file_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
+    """One page of the declaration: show it, or check the answers, save them and go on (or save and stop)."""
+    dossier = _dossier_to_edit(request, uuid)
+    procedure = dossier.procedure
+    if step == REVIEW_STEP:
+        # The review is a step too for links built from `draft_step`.
+        return redirect(_step_url(dossier, REVIEW_STEP))
+    if step not in declarations.step_slugs(procedure):
+        raise Http404
+    if step == declarations.ATTACHMENTS_STEP:
+        return _attachments_step(request, dossier)
+    form_class = declarations.step_form(procedure, step)
+    stored = dossier.data.get(step)
+    back_to_review = request.GET.get(BACK_TO_REVIEW) == "1" or request.POST.get(BACK_TO_REVIEW) == "1"
+    if request.method == "POST":
+        form = form_class(request.POST)
+        form.is_valid()
+        if "save_draft" in request.POST:
+            return _save_draft_and_leave(request, dossier, {step: {**(stored or {}), **form.to_stored()}}, step)
+        if not form.errors:
+            answers = {**dossier.data, step: form.to_stored()}
+            form.add_errors(declarations.cross_check(procedure, answers).get(step, {}))
+        if not form.errors:
+            next_step = REVIEW_STEP if back_to_review else _next_slug(procedure, step)
+            late = declarations.is_late(procedure, answers, on=timezone.localdate())
+            dossier_save_draft(dossier=dossier, data={step: form.to_stored()}, step=next_step, is_late=late)
+            return redirect(_step_url(dossier, next_step))
+    else:
+        initial = form_class.to_input(stored) if stored is not None else form_class.initial_for(request.user)
+        form = form_class(initial=initial)
+    return render(
+        request,
+        "procedures/filing/step.html",
+        {
+            "dossier": dossier,
+            "procedure": procedure,
+            "form": form,
+            "title": form_class.title,
+            "intro": form_class.intro,
+            "back_to_review": back_to_review,
+            "back_url": _back_url(dossier, step),
+            **_progress(procedure, step),
+        },
+    )
+
+
+def _back_url(dossier: Dossier, step: str) -> str:
+    slugs = declarations.step_slugs(dossier.procedure)
+    position = slugs.index(step)
+    if position == 0:
+        return reverse("procedures:file-start", kwargs={"slug": dossier.procedure.slug})
+    return _step_url(dossier, slugs[position - 1])
+
+
+def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    """One file input per paper; a refused file is explained beside its input, the other files are kept."""
+    procedure = dossier.procedure
+    documents = declarations.documents_of(procedure)
+    step = declarations.ATTACHMENTS_STEP
+    if request.method == "POST":
+        file_errors: dict[str, list[str]] = {}
+        for document in documents:
+            uploaded = request.FILES.get(document.slug)
+            if uploaded is None:
+                continue
+            try:
+                attachment_add(dossier=dossier, document=document.slug, uploaded_file=uploaded, user=request.user)
+            except ValidationError as exc:
+                file_errors[document.slug] = exc.messages
+            except DossierActionError as exc:
+                file_errors[document.slug] = [str(exc)]
+        if "save_draft" in request.POST and not file_errors:
+            return _save_draft_and_leave(request, dossier, {}, step)
+        form = AttachmentsForm(request.POST, request.FILES, documents=documents, uploaded=_uploaded(dossier))
+        form.is_valid()
+        for slug, errors in file_errors.items():
+            form.add_error(slug, errors)
+        if not form.errors:
+            dossier_save_draft(dossier=dossier, data={}, step=REVIEW_STEP)
+            return redirect(_step_url(dossier, REVIEW_STEP))
+    else:
+        form = AttachmentsForm(documents=documents, uploaded=_uploaded(dossier))
+    attachments = list(dossier.attachments.all())
+    slots = [
+        {"field": form[document.slug], "files": [a for a in attachments if a.document == document.slug]}
+        for document in documents
+    ]
+    return render(
+        request,
+        "procedures/filing/attachments.html",
+        {
+            "dossier": dossier,
+            "procedure": procedure,
+            "form": form,
+            "slots": slots,
+            "title": declarations.ATTACHMENTS_TITLE,
+            "back_url": _back_url(dossier, step),
+            **_progress(procedure, step),
+        },
+    )
+
+
+def _uploaded(dossier: Dossier) -> set[str]:
+    return set(dossier.attachments.values_list("document", flat=True))
+
+
+@require_POST
+@login_required
+def file_attachment_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
+    dossier = _dossier_to_edit(request, uuid)
+    attachment = get_object_or_404(dossier.attachments, pk=pk)
+    try:
+        attachment_remove(attachment=attachment, user=request.user)
+    except DossierActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": attachment.original_name})
+    return redirect(_step_url(dossier, declarations.ATTACHMENTS_STEP))
+
+
+def _problems(dossier: Dossier) -> list[tuple[str, str]]:
+    """(step, message) for every step that is unfinished or contradicts another; empty when ready to file."""
+    procedure = dossier.procedure
+    problems = [
+        (slug, _("Phần “%(title)s” chưa khai đủ hoặc cần sửa.") % {"title": declarations.step_title(procedure, slug)})
+        for slug in declarations.incomplete_steps(procedure, dossier.data)
+    ]
+    problems += [
+        (declarations.ATTACHMENTS_STEP, _("Chưa tải lên “%(name)s”.") % {"name": document.name})
+        for document in declarations.missing_documents(procedure, _uploaded(dossier))
+    ]
+    return problems
+
+
+@login_required
+def file_review(request: HttpRequest, uuid) -> HttpResponse:
+    """Check your answers: every section with a change link, the late notice, and the button that files."""
+    dossier = _dossier_to_edit(request, uuid)
+    procedure = dossier.procedure
+    sections = declarations.build_summary(procedure, dossier.data, dossier.attachments.all())
+    for section in sections:
+        section.change_url = f"{_step_url(dossier, section.slug)}?{BACK_TO_REVIEW}=1"
+    return render(
+        request,
+        "procedures/filing/review.html",
+        {
+            "dossier": dossier,
+            "procedure": procedure,
+            "sections": sections,
+            "problems": [(_step_url(dossier, slug), message) for slug, message in _problems(dossier)],
+            "late_notice": declarations.late_notice(procedure, dossier.data, on=timezone.localdate()),
+            "back_url": _step_url(dossier, declarations.step_slugs(procedure)[-1]),
+            **_progress(procedure, REVIEW_STEP),
+        },
+    )
+
+
+@require_POST
+@login_required
+def file_submit(request: HttpRequest, uuid) -> HttpResponse:
+    """File the dossier (or send the supplement). A second click on a filed dossier just shows its code."""
+    _citizen_only(request)
+    dossier = dossier_of_citizen(request.user, uuid)
+    if dossier.status not in EDITABLE:
+        return redirect("procedures:file-done", uuid=dossier.uuid)
+    if _problems(dossier):
+        messages.error(request, _("Hồ sơ chưa đủ để nộp. Sửa các phần được đánh dấu bên dưới rồi bấm nộp lại."))
+        return redirect("procedures:file-review", uuid=dossier.uuid)
+    late = declarations.is_late(dossier.procedure, dossier.data, on=timezone.localdate())
+    try:
+        dossier_save_draft(dossier=dossier, data={}, step=REVIEW_STEP, is_late=late)
+        if dossier.status == Status.NEEDS_SUPPLEMENT:
+            dossier_resubmit(dossier=dossier, actor=request.user)
+        else:
+            dossier_submit(dossier=dossier, actor=request.user)
+    except DossierActionError as exc:
+        dossier.refresh_from_db()
+        # Two clicks at once: the other request filed it; show the one code there is.
+        if dossier.status not in EDITABLE:
+            return redirect("procedures:file-done", uuid=dossier.uuid)
+        messages.error(request, str(exc))
+        return redirect("procedures:file-review", uuid=dossier.uuid)
+    return redirect("procedures:file-done", uuid=dossier.uuid)
+
+
+@login_required
+def file_done(request: HttpRequest, uuid) -> HttpResponse:
+    """The confirmation: the code in large type, what happens next and by when."""
+    _citizen_only(request)
+    dossier = dossier_of_citizen(request.user, uuid)
+    if dossier.status in EDITABLE or not dossier.code:
+        return redirect("procedures:file-review", uuid=dossier.uuid)
+    expected = None
+    if dossier.submitted_at:
+        expected = dossier_compute_due(dossier=dossier, received_at=dossier.submitted_at)
+    return render(request, "procedures/filing/done.html", {"dossier": dossier, "expected": expected})
+
+
+urlpatterns = [
+    path("thu-tuc/<slug:slug>/nop/", file_start, name="file-start"),
+    path("ho-so/<uuid:uuid>/tiep-tuc/", file_resume, name="file-resume"),
+    path("ho-so/<uuid:uuid>/buoc/<slug:step>/", file_step, name="file-step"),
+    path("ho-so/<uuid:uuid>/buoc/giay-to/xoa/<int:pk>/", file_attachment_remove, name="file-attachment-remove"),
+    path("ho-so/<uuid:uuid>/kiem-tra/", file_review, name="file-review"),
+    path("ho-so/<uuid:uuid>/nop/", file_submit, name="file-submit"),
+    path("ho-so/<uuid:uuid>/da-nop/", file_done, name="file-done"),
+]

@@ -1,0 +1,241 @@
+"""A citizen files a 3-in-1 birth dossier on a phone: a mistake, a draft, resuming, a PDF, review, the code."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import NoReverseMatch, reverse
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from egov.accounts.models import Role, User
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
+from procedures.models import Dossier, Status
+from tests.browser.axe import axe_violations, describe
+from tests.conftest import save_screenshot
+from tests.procedures.conftest import make_procedure
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SMALL_PHONE_WIDTH = 360
+# The smallest valid PDF: header, one object, a trailer and the end marker the upload check looks for.
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_phone(browser) -> None:
+    # Headless Chromium sends "en-US" whatever --lang says; a Vietnamese phone sends "vi".
+    user_agent = browser.execute_script("return navigator.userAgent;")
+    browser.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": "vi"})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": SMALL_PHONE_WIDTH, "height": 800, "deviceScaleFactor": 1, "mobile": True},
+    )
+
+
+@pytest.fixture
+def world():
+    city = AdministrativeUnit.objects.create(
+        code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
+    )
+    district = AdministrativeUnit.objects.create(
+        code="001", name="Quận Ba Đình", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
+    )
+    for code, name in (("00001", "Phường Phúc Xá"), ("00004", "Phường Trúc Bạch")):
+        AdministrativeUnit.objects.create(
+            code=code, name=name, kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
+        )
+    procedure = make_procedure(
+        code="HT-KS-LT",
+        slug="lien-thong-khai-sinh-thuong-tru-bhyt",
+        name="Đăng ký khai sinh, đăng ký thường trú và cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi",
+        form_kind="birth_3in1",
+        deadline_days=60,
+        required_documents=[
+            "Tờ khai đăng ký khai sinh (điền trực tuyến trên cổng)",
+            "Giấy chứng sinh do bệnh viện, trạm y tế cấp",
+        ],
+    )
+    citizen = User.objects.create_user(
+        "001090012345",
+        "mat-khau-dai-123",
+        full_name="Nguyễn Văn An",
+        role=Role.CITIZEN,
+        id_number="001090012345",
+        phone="0912345678",
+        sex="male",
+        birth_date=datetime.date(1990, 5, 12),
+    )
+    return procedure, citizen
+
+
+def sign_in(browser, live_server, user: User) -> None:
+    """A logged-in session without the login form (tested elsewhere)."""
+    client = Client()
+    client.force_login(user)
+    browser.get(live_server.url + "/healthz")
+    browser.add_cookie(
+        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "path": "/"}
+    )
+
+
+def scroll_to(browser, element):
+    # Bootstrap scrolls smoothly; chromedriver would click while the page is still moving.
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
+    return element
+
+
+def click(browser, css: str) -> None:
+    scroll_to(browser, browser.find_element(By.CSS_SELECTOR, css)).click()
+
+
+def press(browser, text: str) -> None:
+    """Click the button of the page's main form whose label is `text`."""
+    buttons = browser.find_elements(By.CSS_SELECTOR, "main form button")
+    scroll_to(browser, next(button for button in buttons if button.text.strip() == text)).click()
+
+
+def fill(browser, field_id: str, value: str) -> None:
+    element = scroll_to(browser, browser.find_element(By.ID, field_id))
+    element.clear()
+    element.send_keys(value)
+
+
+def check_page(browser, name: str) -> None:
+    """Screenshot, then the checks every citizen page must pass on a 360 px phone."""
+    save_screenshot(browser, f"filing-{name}")
+    width, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
+    assert width <= inner, f"{name}: page is {width}px wide in a {inner}px window"
+    violations = axe_violations(browser)
+    assert not violations, describe(violations)
+
+
+def wait_for_heading(browser, text: str) -> None:
+    """Wait until the next page has loaded: a click returns before the server has answered."""
+    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda driver: driver.find_element(By.TAG_NAME, "h1").text == text,
+        message=f"expected a page titled {text!r}",
+    )
+
+
+def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(browser, live_server, world, tmp_path):
+    procedure, citizen = world
+    pdf = tmp_path / "giay-chung-sinh.pdf"
+    pdf.write_bytes(TINY_PDF)
+    birth = (datetime.date.today() - datetime.timedelta(days=20)).strftime("%d/%m/%Y")
+    sign_in(browser, live_server, citizen)
+
+    # Start: what to prepare, then where to file (district, then commune: no script needed).
+    browser.get(f"{live_server.url}/thu-tuc/{procedure.slug}/nop/")
+    assert "Giấy chứng sinh" in browser.find_element(By.TAG_NAME, "main").text
+    assert "Tờ khai đăng ký khai sinh" not in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, "01-start")
+    Select(browser.find_element(By.ID, "id_district")).select_by_visible_text("Quận Ba Đình")
+    click(browser, "#district-form button")
+    WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.ID, "id_commune"))
+    Select(browser.find_element(By.ID, "id_commune")).select_by_visible_text("Phường Phúc Xá")
+    check_page(browser, "02-start-commune")
+    click(browser, "#commune-form button")
+
+    # Step 1: the requester, prefilled from the account.
+    wait_for_heading(browser, "Người đi đăng ký")
+    assert "Bước 1 / 7" in browser.find_element(By.TAG_NAME, "main").text
+    assert browser.find_element(By.ID, "id_full_name").get_attribute("value") == "Nguyễn Văn An"
+    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình, Hà Nội")
+    click(browser, "label[for='id_relationship_0']")
+    check_page(browser, "03-requester")
+    press(browser, "Lưu và tiếp tục")
+
+    # Step 2: the child, first with an impossible date.
+    wait_for_heading(browser, "Thông tin của trẻ")
+    fill(browser, "id_full_name", "Nguyễn Minh Anh")
+    click(browser, "label[for='id_sex_1']")
+    fill(browser, "id_birth_date", "15/15/2016")
+    fill(browser, "id_birth_place", "Bệnh viện Phụ sản Hà Nội")
+    fill(browser, "id_hometown", "Xã Tản Lĩnh, huyện Ba Vì, Hà Nội")
+    press(browser, "Lưu và tiếp tục")
+    WebDriverWait(browser, 10).until(lambda driver: driver.title.startswith("Lỗi:"))
+    summary = browser.find_element(By.CSS_SELECTOR, ".portal-error-summary")
+    assert "Tháng phải từ 1 đến 12" in summary.text
+    assert browser.title.startswith("Lỗi:")
+    check_page(browser, "04-child-error")
+    summary.find_element(By.TAG_NAME, "a").click()
+    assert browser.switch_to.active_element.get_attribute("id") == "id_birth_date"
+    fill(browser, "id_birth_date", birth)
+    press(browser, "Lưu và tiếp tục")
+
+    # Step 3: the mother, half done, then "save and continue later".
+    wait_for_heading(browser, "Thông tin người mẹ")
+    fill(browser, "id_full_name", "Trần Thị Bình")
+    press(browser, "Lưu nháp, làm tiếp sau")
+    wait_for_heading(browser, procedure.name)
+    assert "Đã lưu nháp" in browser.find_element(By.TAG_NAME, "main").text
+    check_page(browser, "05-draft-saved")
+    dossier = Dossier.objects.get()
+    assert dossier.draft_step == "me"
+
+    # Later: back to the procedure page, "Làm tiếp" resumes at the mother's page with what was typed.
+    browser.get(f"{live_server.url}/thu-tuc/{procedure.slug}/nop/")
+    click(browser, f"a[href$='/ho-so/{dossier.uuid}/tiep-tuc/']")
+    wait_for_heading(browser, "Thông tin người mẹ")
+    assert browser.find_element(By.ID, "id_full_name").get_attribute("value") == "Trần Thị Bình"
+    fill(browser, "id_birth_date", "1995")
+    fill(browser, "id_residence", "Số 12 phố Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_id_number", "001195000001")
+    check_page(browser, "06-mother-resumed")
+    press(browser, "Lưu và tiếp tục")
+
+    # Step 4: the father.
+    wait_for_heading(browser, "Thông tin người cha")
+    fill(browser, "id_full_name", "Nguyễn Văn An")
+    fill(browser, "id_birth_date", "12/05/1990")
+    fill(browser, "id_residence", "Số 12 phố Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_id_number", "001090012345")
+    press(browser, "Lưu và tiếp tục")
+
+    # Step 5: residence and health card.
+    wait_for_heading(browser, "Đăng ký thường trú và thẻ bảo hiểm y tế")
+    fill(browser, "id_household_head", "Nguyễn Văn An")
+    fill(browser, "id_household_address", "Số 12 phố Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_relationship_to_head", "Con")
+    fill(browser, "id_health_facility", "Trạm y tế phường Phúc Xá")
+    check_page(browser, "07-household")
+    press(browser, "Lưu và tiếp tục")
+
+    # Step 6: the birth certificate scan.
+    wait_for_heading(browser, "Ảnh chụp, bản quét giấy tờ")
+    check_page(browser, "08-attachments")
+    file_input = browser.find_element(By.CSS_SELECTOR, "main form input[type=file]")
+    file_input.send_keys(str(pdf))
+    press(browser, "Tải lên và tiếp tục")
+
+    # Step 7: check your answers, with a change link per section.
+    wait_for_heading(browser, "Kiểm tra lại trước khi nộp")
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Bước 7 / 7" in main
+    assert birth in main and "Phường Phúc Xá" in main and "giay-chung-sinh.pdf" in main
+    assert len(browser.find_elements(By.LINK_TEXT, "Thay đổi")) == 0  # the hidden part makes each link unique
+    assert len(browser.find_elements(By.PARTIAL_LINK_TEXT, "Thay đổi")) == 6
+    check_page(browser, "09-review")
+    press(browser, "Nộp hồ sơ")
+
+    # Confirmation: the code in large type, what happens next.
+    wait_for_heading(browser, "Đã nộp hồ sơ")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert browser.find_element(By.CSS_SELECTOR, "[data-testid=dossier-code]").text == dossier.code
+    check_page(browser, "10-done")
+
+    try:
+        my_dossiers = reverse("procedures:my-dossiers")
+    except NoReverseMatch:
+        return
+    browser.get(live_server.url + my_dossiers)
+    WebDriverWait(browser, 10).until(lambda driver: dossier.code in driver.find_element(By.TAG_NAME, "main").text)
+    assert dossier.code in browser.find_element(By.TAG_NAME, "main").text
+    save_screenshot(browser, "filing-11-my-dossiers")

@@ -1,0 +1,428 @@
+"""Filing online: the start page, every step of the seven declarations, drafts, review, submission, access."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from procedures import declarations
+from procedures.models import Dossier, DossierEvent, FormKind, Status
+from procedures.services import dossier_request_supplement, dossier_submit
+from tests.procedures.conftest import make_procedure
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date.today()
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def day(days_ago: int) -> str:
+    return (TODAY - datetime.timedelta(days=days_ago)).strftime("%d/%m/%Y")
+
+
+# Valid answers for every step, as a person would type them.
+ANSWERS: dict[str, dict[str, str]] = {
+    "nguoi-yeu-cau": {
+        "full_name": "Nguyễn Văn An",
+        "id_number": "001090012345",
+        "residence": "Số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình, Hà Nội",
+        "relationship": "cha",
+    },
+    "tre-em": {
+        "full_name": "Nguyễn Minh Anh",
+        "sex": "female",
+        "birth_date": day(10),
+        "birth_place": "Bệnh viện Phụ sản Hà Nội",
+        "hometown": "Xã Tản Lĩnh, huyện Ba Vì, Hà Nội",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+    },
+    "me": {
+        "full_name": "Trần Thị Bình",
+        "birth_date": "1995",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+        "id_number": "001195000001",
+    },
+    "cha": {
+        "full_name": "Nguyễn Văn An",
+        "birth_date": "12/05/1990",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+        "id_number": "001090012345",
+    },
+    "thuong-tru-bhyt": {
+        "household_head": "Nguyễn Văn An",
+        "household_address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+        "register_number": "",
+        "relationship_to_head": "Con",
+        "health_facility": "Trạm y tế phường Phúc Xá",
+    },
+    "nguoi-da-mat": {
+        "full_name": "Nguyễn Văn Hùng",
+        "sex": "male",
+        "birth_date": "1940",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "id_number": "001040000123",
+        "last_residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+    },
+    "viec-tu": {
+        "death_date": day(3),
+        "death_time": "14:30",
+        "death_place": "Bệnh viện Bạch Mai",
+        "death_cause": "Bệnh già",
+        "notice_number": "125/GBT",
+        "notice_issuer": "Bệnh viện Bạch Mai",
+        "notice_date": day(2),
+    },
+    "xoa-thuong-tru": {
+        "household_head": "Nguyễn Văn An",
+        "household_address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+        "relationship_to_head": "Bố",
+    },
+    "ben-nam": {
+        "full_name": "Nguyễn Văn An",
+        "birth_date": "12/05/1990",
+        "ethnicity": "Kinh",
+        "nationality": "Việt Nam",
+        "residence": "Ba Đình, Hà Nội",
+        "id_number": "001090012345",
+        "marital_status": "single",
+    },
+    "ben-nu": {
+        "full_name": "Trần Thị Bình",
+        "birth_date": "03/04/1995",
+        "ethnicity": "Tày",
+        "nationality": "Việt Nam",
+        "residence": "Ba Đình, Hà Nội",
+        "id_number": "001195000001",
+        "marital_status": "divorced",
+    },
+    "xac-nhan": {"marital_status": "single", "purpose": "Để đăng ký kết hôn", "period_from": "01/01/2010"},
+    "trich-luc": {
+        "register_kind": "birth",
+        "person_name": "Nguyễn Minh Anh",
+        "registered_at": "UBND phường Phúc Xá, quận Ba Đình",
+        "copies": "2",
+    },
+}
+
+DOCUMENTS = {
+    FormKind.BIRTH: [{"code": "giay-chung-sinh", "name": "Giấy chứng sinh"}],
+    FormKind.BIRTH_3IN1: [{"code": "giay-chung-sinh", "name": "Giấy chứng sinh"}],
+    FormKind.DEATH: ["Giấy báo tử"],
+    FormKind.DEATH_RESIDENCE: ["Giấy báo tử"],
+    FormKind.MARRIAGE: [],
+    FormKind.MARITAL_STATUS: [],
+    FormKind.EXTRACT_COPY: [],
+}
+
+
+def procedure_of(kind: str, **fields):
+    fields.setdefault("required_documents", DOCUMENTS[kind])
+    fields.setdefault("deadline_days", {"birth": 60, "birth_3in1": 60, "death": 15, "death_residence": 15}.get(kind))
+    return make_procedure(code=f"P-{kind}", slug=kind.replace("_", "-"), form_kind=kind, **fields)
+
+
+def start(client: Client, procedure, commune) -> Dossier:
+    response = client.post(
+        reverse("procedures:file-start", kwargs={"slug": procedure.slug}),
+        {"district": commune.parent_id, "commune": commune.pk},
+    )
+    dossier = Dossier.objects.latest("pk")
+    first = declarations.step_slugs(procedure)[0]
+    assert response.status_code == 302
+    assert response.url == reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": first})
+    return dossier
+
+
+def post_step(client: Client, dossier: Dossier, step: str, **overrides):
+    url = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": step})
+    if step == declarations.ATTACHMENTS_STEP:
+        data = {
+            document.slug: SimpleUploadedFile(f"{document.slug}.pdf", PDF, "application/pdf")
+            for document in declarations.documents_of(dossier.procedure)
+        }
+        return client.post(url, {**data, **overrides})
+    return client.post(url, {**ANSWERS[step], **overrides})
+
+
+def walk(client: Client, dossier: Dossier) -> None:
+    for step in declarations.step_slugs(dossier.procedure):
+        response = post_step(client, dossier, step)
+        assert response.status_code == 302, (step, response.context and response.context["form"].errors)
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+@pytest.mark.parametrize("kind", FormKind.values)
+def test_a_citizen_files_every_kind_of_declaration(citizen_client, commune_a, kind):
+    procedure = procedure_of(kind)
+    dossier = start(citizen_client, procedure, commune_a)
+    slugs = declarations.step_slugs(procedure)
+    first = citizen_client.get(reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": slugs[0]}))
+    assert f"Bước 1 / {len(slugs) + 1}" in first.content.decode()
+    walk(citizen_client, dossier)
+
+    review = citizen_client.get(reverse("procedures:file-review", kwargs={"uuid": dossier.uuid}))
+    page = review.content.decode()
+    assert review.status_code == 200
+    assert f"Bước {len(slugs) + 1} / {len(slugs) + 1}" in page
+    assert page.count("Thay đổi<span") == len(slugs)
+    assert not review.context["problems"]
+
+    done = citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}), follow=True)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.code.startswith("00001-")
+    assert dossier.code in done.content.decode()
+    assert not dossier.is_late
+    assert set(dossier.data) == {slug for slug in slugs if slug != declarations.ATTACHMENTS_STEP}
+
+
+def test_start_page_asks_for_the_district_then_the_commune_without_script(citizen_client, commune_a, commune_b):
+    procedure = procedure_of(FormKind.BIRTH)
+    url = reverse("procedures:file-start", kwargs={"slug": procedure.slug})
+    first = citizen_client.get(url).content.decode()
+    assert "Quận Ba Đình" in first and 'name="commune"' not in first
+    second = citizen_client.get(url, {"district": commune_a.parent_id}).content.decode()
+    assert "Phường Phúc Xá" in second and "Phường Trúc Bạch" in second
+    assert "Cần sửa" not in second
+    missing = citizen_client.post(url, {"district": commune_a.parent_id})
+    assert "Chọn xã, phường nhận hồ sơ." in missing.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_the_commune_must_belong_to_the_district(citizen_client, commune_a, rural_commune):
+    procedure = procedure_of(FormKind.BIRTH)
+    url = reverse("procedures:file-start", kwargs={"slug": procedure.slug})
+    response = citizen_client.post(url, {"district": commune_a.parent_id, "commune": rural_commune.pk})
+    assert "Chọn lại xã, phường." in response.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_the_requester_is_prefilled_from_the_account(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.BIRTH), commune_a)
+    page = citizen_client.get(reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "nguoi-yeu-cau"}))
+    assert 'value="Nguyễn Văn An"' in page.content.decode()
+
+
+def test_a_wrong_date_is_explained_beside_the_field_and_in_the_summary(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.BIRTH), commune_a)
+    response = post_step(citizen_client, dossier, "tre-em", birth_date="15/15/2016")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Tháng phải từ 1 đến 12 (bạn nhập tháng 15).") == 2
+    assert 'href="#id_birth_date"' in page
+    assert 'value="Nguyễn Minh Anh"' in page  # the other answers are kept
+    assert "tre-em" not in Dossier.objects.get(pk=dossier.pk).data
+
+
+def test_a_mother_younger_than_the_child_is_refused_on_her_step(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.BIRTH), commune_a)
+    post_step(citizen_client, dossier, "nguoi-yeu-cau")
+    post_step(citizen_client, dossier, "tre-em", birth_date="15/12/2016")
+    response = post_step(citizen_client, dossier, "me", birth_date="2017", id_number="")
+    assert "Ngày sinh của người mẹ phải trước ngày sinh của trẻ" in response.content.decode()
+
+
+def test_a_late_birth_is_flagged_not_refused(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.BIRTH), commune_a)
+    ANSWERS_LATE = {"tre-em": {"birth_date": day(61)}}
+    for step in declarations.step_slugs(dossier.procedure):
+        post_step(citizen_client, dossier, step, **ANSWERS_LATE.get(step, {}))
+    review = citizen_client.get(reverse("procedures:file-review", kwargs={"uuid": dossier.uuid}))
+    assert "đăng ký quá hạn" in review.content.decode()
+    citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED and dossier.is_late
+
+
+def test_a_draft_is_saved_midway_and_resumed_where_it_stopped(citizen_client, commune_a):
+    procedure = procedure_of(FormKind.BIRTH_3IN1)
+    dossier = start(citizen_client, procedure, commune_a)
+    post_step(citizen_client, dossier, "nguoi-yeu-cau")
+    # Half of the child's page, then "save and continue later".
+    response = post_step(citizen_client, dossier, "tre-em", birth_date="", save_draft="1")
+    assert response.status_code == 302
+    assert response.url == reverse("procedures:file-start", kwargs={"slug": procedure.slug})
+    dossier.refresh_from_db()
+    assert dossier.draft_step == "tre-em"
+    assert dossier.data["tre-em"]["full_name"] == "Nguyễn Minh Anh"
+    assert "birth_date" not in dossier.data["tre-em"]
+
+    start_page = citizen_client.get(response.url)
+    assert "Đã lưu nháp" in start_page.content.decode()
+    resume_url = reverse("procedures:file-resume", kwargs={"uuid": dossier.uuid})
+    assert resume_url in start_page.content.decode()
+    resumed = citizen_client.get(resume_url, follow=True)
+    assert resumed.redirect_chain[-1][0].endswith("/buoc/tre-em/")
+    assert 'value="Nguyễn Minh Anh"' in resumed.content.decode()
+
+
+def test_review_lists_unfinished_steps_and_submit_refuses_them(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.DEATH), commune_a)
+    post_step(citizen_client, dossier, "nguoi-yeu-cau")
+    review = citizen_client.get(reverse("procedures:file-review", kwargs={"uuid": dossier.uuid}))
+    page = review.content.decode()
+    assert "Phần “Thông tin người đã mất” chưa khai đủ hoặc cần sửa." in page
+    assert "Chưa tải lên “Giấy báo tử”." in page
+    citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+    dossier.refresh_from_db()
+    assert dossier.status == Status.DRAFT and dossier.code is None
+
+
+def test_change_link_goes_back_to_the_review(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.MARITAL_STATUS), commune_a)
+    walk(citizen_client, dossier)
+    url = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "xac-nhan"})
+    page = citizen_client.get(url + "?kiem-tra=1").content.decode()
+    assert "Lưu và quay lại trang kiểm tra" in page
+    response = citizen_client.post(url, {**ANSWERS["xac-nhan"], "purpose": "Mua nhà", "kiem-tra": "1"})
+    assert response.url == reverse("procedures:file-review", kwargs={"uuid": dossier.uuid})
+
+
+def test_a_fake_file_is_explained_and_nothing_else_is_lost(citizen_client, commune_a):
+    procedure = procedure_of(
+        FormKind.BIRTH,
+        required_documents=["Giấy chứng sinh", "Giấy chứng nhận kết hôn của cha mẹ"],
+    )
+    dossier = start(citizen_client, procedure, commune_a)
+    url = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "giay-to"})
+    response = citizen_client.post(
+        url,
+        {
+            "giay-chung-sinh": SimpleUploadedFile("chung-sinh.pdf", PDF, "application/pdf"),
+            "giay-chung-nhan-ket-hon-cua-cha-me": SimpleUploadedFile("ket-hon.pdf", b"MZ not a pdf", "application/pdf"),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "không phải PDF, JPEG hay PNG thật" in page
+    assert "chung-sinh.pdf" in page  # the good file was kept and is listed
+    assert list(dossier.attachments.values_list("document", flat=True)) == ["giay-chung-sinh"]
+    # Continuing without the second paper says which one is missing.
+    again = citizen_client.post(url, {})
+    assert "Tải lên ảnh chụp hoặc bản quét “Giấy chứng nhận kết hôn của cha mẹ”." in again.content.decode()
+
+
+def test_an_attachment_can_be_removed(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.DEATH), commune_a)
+    post_step(citizen_client, dossier, "giay-to")
+    attachment = dossier.attachments.get()
+    url = reverse("procedures:file-attachment-remove", kwargs={"uuid": dossier.uuid, "pk": attachment.pk})
+    assert citizen_client.get(url).status_code == 405
+    citizen_client.post(url)
+    assert not dossier.attachments.exists()
+
+
+def test_double_submit_gives_one_code(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.EXTRACT_COPY), commune_a)
+    walk(citizen_client, dossier)
+    url = reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid})
+    first = citizen_client.post(url)
+    dossier.refresh_from_db()
+    code = dossier.code
+    second = citizen_client.post(url)
+    dossier.refresh_from_db()
+    done = reverse("procedures:file-done", kwargs={"uuid": dossier.uuid})
+    assert first.url == second.url == done
+    assert dossier.code == code
+    assert DossierEvent.objects.filter(dossier=dossier, action="submit").count() == 1
+    assert code in citizen_client.get(done).content.decode()
+
+
+def test_a_filed_dossier_can_no_longer_be_edited(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.EXTRACT_COPY), commune_a)
+    walk(citizen_client, dossier)
+    citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+    step = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "trich-luc"})
+    assert citizen_client.get(step).status_code == 404
+    assert citizen_client.get(reverse("procedures:file-review", kwargs={"uuid": dossier.uuid})).status_code == 404
+
+
+def test_a_dossier_needing_a_supplement_is_edited_and_resubmitted(citizen_client, citizen, commune_a, one_stop_a):
+    dossier = start(citizen_client, procedure_of(FormKind.EXTRACT_COPY), commune_a)
+    walk(citizen_client, dossier)
+    dossier_submit(dossier=dossier, actor=citizen)
+    dossier_request_supplement(dossier=dossier, officer=one_stop_a, reason="Ghi rõ số, quyển số.")
+    post_step(citizen_client, dossier, "trich-luc", register_entry="Số 125, quyển 01/2016")
+    review = citizen_client.get(reverse("procedures:file-review", kwargs={"uuid": dossier.uuid}))
+    assert "Gửi hồ sơ đã bổ sung" in review.content.decode()
+    citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.data["trich-luc"]["register_entry"] == "Số 125, quyển 01/2016"
+    assert DossierEvent.objects.filter(dossier=dossier, action="resubmit").count() == 1
+
+
+# --- Who may do it --------------------------------------------------------------------------------------
+
+
+def test_another_citizens_draft_is_not_found(client, other_citizen, draft):
+    client.force_login(other_citizen)
+    urls = [
+        reverse("procedures:file-step", kwargs={"uuid": draft.uuid, "step": "tre-em"}),
+        reverse("procedures:file-review", kwargs={"uuid": draft.uuid}),
+        reverse("procedures:file-resume", kwargs={"uuid": draft.uuid}),
+        reverse("procedures:file-done", kwargs={"uuid": draft.uuid}),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("procedures:file-submit", kwargs={"uuid": draft.uuid})).status_code == 404
+    assert client.post(urls[0], ANSWERS["tre-em"]).status_code == 404
+
+
+def test_anonymous_people_are_sent_to_login(client, draft):
+    step = reverse("procedures:file-step", kwargs={"uuid": draft.uuid, "step": "tre-em"})
+    response = client.get(step)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={step}"
+    start_url = reverse("procedures:file-start", kwargs={"slug": draft.procedure.slug})
+    assert "Đăng nhập để bắt đầu" in client.get(start_url).content.decode()
+    posted = client.post(start_url, {})
+    assert posted.url == f"{reverse('accounts:login')}?next={start_url}"
+    assert client.post(reverse("procedures:file-submit", kwargs={"uuid": draft.uuid})).status_code == 302
+
+
+def test_officers_do_not_file_here(client, one_stop_a, birth_procedure):
+    client.force_login(one_stop_a)
+    assert client.get(reverse("procedures:file-start", kwargs={"slug": birth_procedure.slug})).status_code == 403
+
+
+def test_submit_is_post_only(citizen_client, draft):
+    assert citizen_client.get(reverse("procedures:file-submit", kwargs={"uuid": draft.uuid})).status_code == 405
+
+
+def test_csrf_is_enforced(citizen, draft):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    assert client.post(reverse("procedures:file-submit", kwargs={"uuid": draft.uuid})).status_code == 403
+    step = reverse("procedures:file-step", kwargs={"uuid": draft.uuid, "step": "tre-em"})
+    assert client.post(step, ANSWERS["tre-em"]).status_code == 403
+
+
+def test_an_unknown_step_is_not_found(citizen_client, draft):
+    url = reverse("procedures:file-step", kwargs={"uuid": draft.uuid, "step": "khong-co"})
+    assert citizen_client.get(url).status_code == 404
+
+
+def test_a_draft_left_at_the_review_resumes_there(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.MARRIAGE), commune_a)
+    walk(citizen_client, dossier)
+    dossier.refresh_from_db()
+    assert dossier.draft_step == "kiem-tra"
+    review = reverse("procedures:file-review", kwargs={"uuid": dossier.uuid})
+    assert citizen_client.get(reverse("procedures:file-resume", kwargs={"uuid": dossier.uuid})).url == review
+    # Links built from draft_step (the citizen space) land on the review too.
+    step = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "kiem-tra"})
+    assert citizen_client.get(step).url == review
