@@ -42,7 +42,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 test: dev-venv
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
 	else echo "npm not found: the axe-core checks are skipped here (they fail in CI)"; fi
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	VAR_DIR=$${VAR_DIR:-var/test} $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: dev-venv
 	$(VENV)/bin/ruff check .

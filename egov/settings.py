@@ -125,6 +125,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per identifier and per client address within the window, then a pause.
 LOGIN_MAX_FAILURES = env.int("LOGIN_MAX_FAILURES", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+# Public dossier look-up (code + phone): attempts per client address and per code within the window.
+DOSSIER_LOOKUP_MAX_ATTEMPTS = env.int("DOSSIER_LOOKUP_MAX_ATTEMPTS", default=10)
+DOSSIER_LOOKUP_WINDOW_SECONDS = env.int("DOSSIER_LOOKUP_WINDOW_SECONDS", default=600)
 # Reverse proxies in front of the app that append to X-Forwarded-For (0 = ignore the header). Behind one
 # nginx this must be 1, or every citizen shares the proxy's address in the login throttle.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -166,6 +169,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
         "polling_interval": 0.1,
     }
+    # Kombu's file-system transport cannot create its folders; a fresh checkout has none yet.
+    for _folder in ("queue", "processed", "control"):
+        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)

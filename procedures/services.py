@@ -108,6 +108,11 @@ def _apply_effects(dossier: Dossier, action: str, now: datetime) -> list[str]:
             if remaining > 0:
                 dossier.due_at = calendar.add_working_time(calendar.receipt_start(now), remaining)
             changed.append("due_at")
+        if dossier.status == Status.SUBMITTED:
+            # Completed at the counter's request: the dossier counts as filed now, so the time the
+            # requester took to complete it does not eat the office's time limit at receipt.
+            dossier.submitted_at = now
+            changed.append("submitted_at")
         dossier.paused_at = None
         changed += ["paused_at", "supplement_from"]
     if action in FINISHING:
@@ -127,13 +132,8 @@ def _dossier_fire(*, dossier_id: int, actor, action: str, reason: str = "", deta
             .get(pk=dossier_id)
         )
         method = getattr(dossier, action)
-        if not has_transition_perm(method, actor):
-            raise DossierActionError(
-                _("Bạn không có quyền thực hiện thao tác này với hồ sơ %(code)s.")
-                % {
-                    "code": dossier,
-                }
-            )
+        # The state first: has_transition_perm is also false from a wrong state, and the officer who lost
+        # a race must hear that someone else acted, not that they lack the right.
         if not can_proceed(method):
             raise DossierActionError(
                 _(
@@ -141,6 +141,13 @@ def _dossier_fire(*, dossier_id: int, actor, action: str, reason: str = "", deta
                     "Có thể một cán bộ khác vừa xử lý; hãy tải lại trang."
                 )
                 % {"code": dossier, "status": dossier.get_status_display()}
+            )
+        if not has_transition_perm(method, actor):
+            raise DossierActionError(
+                _("Bạn không có quyền thực hiện thao tác này với hồ sơ %(code)s.")
+                % {
+                    "code": dossier,
+                }
             )
         from_status = dossier.status
         now = timezone.now()
