@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from egov.accounts.jurisdiction import filter_to_jurisdiction
-from procedures.models import Dossier, Procedure
+from procedures.models import Dossier, Procedure, Status
 
 
 def procedures_active() -> QuerySet[Procedure]:
@@ -31,3 +31,13 @@ def dossier_for_viewer(user, uuid) -> Dossier:
     if user.is_citizen:
         return dossier_of_citizen(user, uuid)
     return get_object_or_404(dossiers_in_jurisdiction(user), uuid=uuid)
+
+
+def dossier_public_status(*, code: str, phone: str) -> Dossier | None:
+    """The filed dossier with this code and contact phone, for the public look-up (which shows its status only)."""
+    return (
+        Dossier.objects.filter(code=code, contact_phone=phone)
+        .exclude(status=Status.DRAFT)
+        .select_related("procedure")
+        .first()
+    )

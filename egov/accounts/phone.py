@@ -31,10 +31,16 @@ def looks_like_phone(value: str) -> bool:
     return bool(_MOBILE.fullmatch(normalize_phone(value)))
 
 
+class TelInput(forms.TextInput):
+    # type="tel" brings up the number keypad on phones.
+    input_type = "tel"
+
+
 class MobilePhoneField(forms.CharField):
     """A form field returning the normalised 10-digit mobile number."""
 
     default_validators = [validate_mobile_phone]
+    widget = TelInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -43,7 +49,7 @@ class MobilePhoneField(forms.CharField):
 
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
-        attrs.update(type="tel", inputmode="tel", autocomplete="tel")
+        attrs.update(inputmode="tel", autocomplete="tel")
         return attrs
 
     def to_python(self, value):

@@ -16,10 +16,25 @@ from egov.accounts.selectors import login_identifier_key
 _PREFIX = "login-throttle"
 
 
+def throttle_key(scope: str, kind: str, value: str) -> str:
+    """A cache key for one counted subject; hashed so phone numbers and addresses do not sit in the cache in clear."""
+    return f"{scope}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+
+
+def throttle_hit(*, key: str, window: int) -> int:
+    """Count one attempt under `key` and return the attempts within the window (which starts at the first)."""
+    # add() + incr() is atomic on Redis, so two web nodes counting at once do not lose an attempt.
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:  # the counter expired between add() and incr()
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
 def _keys(kind: str, value: str) -> tuple[str, str]:
-    # Hashed so that phone numbers and addresses do not sit in the cache in clear.
-    digest = hashlib.sha256(value.encode()).hexdigest()[:32]
-    return f"{_PREFIX}:{kind}:{digest}:count", f"{_PREFIX}:{kind}:{digest}:locked-until"
+    base = throttle_key(_PREFIX, kind, value)
+    return f"{base}:count", f"{base}:locked-until"
 
 
 def _subjects(*, identifier: str, client_ip: str | None) -> list[tuple[str, str]]:
@@ -43,14 +58,7 @@ def login_failure_record(*, identifier: str, client_ip: str | None) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
     for kind, value in _subjects(identifier=identifier, client_ip=client_ip):
         count_key, lock_key = _keys(kind, value)
-        # add() + incr() is atomic on Redis, so two web nodes counting at once do not lose a failure.
-        cache.add(count_key, 0, timeout=window)
-        try:
-            failures = cache.incr(count_key)
-        except ValueError:  # the counter expired between add() and incr()
-            cache.set(count_key, 1, timeout=window)
-            failures = 1
-        if failures >= settings.LOGIN_MAX_FAILURES:
+        if throttle_hit(key=count_key, window=window) >= settings.LOGIN_MAX_FAILURES:
             cache.add(lock_key, time.time() + window, timeout=window)
 
 

@@ -1,6 +1,5 @@
 """The citizen's space: my dossiers, timeline, supplement answers, withdrawal, downloads, public look-up."""
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +20,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from egov.accounts.forms import PortalFormMixin
 from egov.accounts.phone import MobilePhoneField
+from egov.accounts.throttle import throttle_hit, throttle_key
 from egov.accounts.web import client_ip
 from procedures import declarations, selectors
 from procedures.attachments import attachment_add, attachment_remove
@@ -312,22 +311,13 @@ def _lookup_allowed(*, code: str, ip: str | None) -> bool:
 
     Every attempt counts, found or not, so nobody can walk through codes or phone numbers.
     """
-    limit = getattr(settings, "DOSSIER_LOOKUP_MAX_ATTEMPTS", 10)
-    window = getattr(settings, "DOSSIER_LOOKUP_WINDOW_SECONDS", 600)
-    allowed = True
-    for kind, value in (("code", code), ("ip", ip)):
-        if not value:
-            continue
-        # Hashed like the login throttle's keys, so codes and addresses do not sit in the cache in clear.
-        key = f"{_LOOKUP_PREFIX}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
-        cache.add(key, 0, timeout=window)
-        try:
-            attempts = cache.incr(key)
-        except ValueError:  # the counter expired between add() and incr()
-            cache.set(key, 1, timeout=window)
-            attempts = 1
-        allowed = allowed and attempts <= limit
-    return allowed
+    window = settings.DOSSIER_LOOKUP_WINDOW_SECONDS
+    counts = [
+        throttle_hit(key=throttle_key(_LOOKUP_PREFIX, kind, value), window=window)
+        for kind, value in (("code", code), ("ip", ip))
+        if value
+    ]
+    return all(count <= settings.DOSSIER_LOOKUP_MAX_ATTEMPTS for count in counts)
 
 
 @require_http_methods(["GET", "POST"])
@@ -342,15 +332,10 @@ def dossier_lookup(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 None,
                 _("Bạn đã tra cứu quá nhiều lần. Hãy thử lại sau %(minutes)s phút.")
-                % {"minutes": getattr(settings, "DOSSIER_LOOKUP_WINDOW_SECONDS", 600) // 60},
+                % {"minutes": settings.DOSSIER_LOOKUP_WINDOW_SECONDS // 60},
             )
         else:
-            found = (
-                Dossier.objects.filter(code=code, contact_phone=phone)
-                .exclude(status=Status.DRAFT)
-                .select_related("procedure")
-                .first()
-            )
+            found = selectors.dossier_public_status(code=code, phone=phone)
             if found is None:
                 form.add_error(None, _("Không tìm thấy hồ sơ với mã và số điện thoại này."))
             else:
