@@ -5,6 +5,7 @@ from django.core.management import call_command
 
 from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
 from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from procedures.models import Procedure
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,10 @@ def demo_loaded() -> None:
 def test_running_twice_leaves_exactly_one_account_per_role(demo_loaded):
     assert User.objects.count() == len(DEMO_ACCOUNTS) == len(Role)
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(Role.values)
+
+
+def test_the_catalogue_is_loaded_once(demo_loaded):
+    assert Procedure.objects.filter(is_active=True).count() == 7
 
 
 def test_each_account_logs_in_with_the_demo_password(demo_loaded, client):
