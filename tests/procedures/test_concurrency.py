@@ -1,0 +1,113 @@
+"""Races on PostgreSQL: parallel submissions get distinct consecutive codes, and of two clicks at once one wins."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from egov.notifications import gateway
+from procedures.models import Channel, Dossier, DossierEvent, Status
+from procedures.services import (
+    DossierActionError,
+    dossier_approve,
+    dossier_create_draft,
+    dossier_propose,
+    dossier_receive,
+    dossier_start,
+    dossier_submit,
+)
+from tests.conftest import require_in_ci
+from tests.workcal.conftest import at
+
+from .conftest import make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _postgresql(settings, monkeypatch):
+    if connection.vendor != "postgresql":
+        require_in_ci("PostgreSQL")
+    # Notifications run in the racing threads instead of going to a broker the test cannot see.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.SMS_BACKEND = "locmem"
+    monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 12, 7, 9))
+    yield
+    gateway.sms_outbox.clear()
+
+
+def race(actions: list[Callable[[], object]]) -> tuple[list, list[Exception]]:
+    """Run the actions at the same moment, each in its own thread with its own connection."""
+    barrier = threading.Barrier(len(actions))
+    results: list = []
+    errors: list[Exception] = []
+
+    def run(action: Callable[[], object]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(action())
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each contender got
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return results, errors
+
+
+def test_twenty_parallel_submissions_get_twenty_consecutive_codes(citizen, commune_a, birth_procedure):
+    drafts = [
+        dossier_create_draft(procedure=birth_procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF)
+        for _ in range(20)
+    ]
+
+    results, errors = race([lambda draft=draft: dossier_submit(dossier=draft, actor=citizen) for draft in drafts])
+
+    assert errors == []
+    assert sorted(dossier.code for dossier in results) == [f"00001-261207-{n:04d}" for n in range(1, 21)]
+    assert sorted(Dossier.objects.values_list("code", flat=True)) == [f"00001-261207-{n:04d}" for n in range(1, 21)]
+    assert len(gateway.sms_outbox) == 20
+
+
+def test_two_officers_receiving_at_once_one_wins(draft, citizen, one_stop_a, commune_a):
+    colleague = make_user("motcua.a2", one_stop_a.role, commune_a, full_name="Trịnh Văn Phúc")
+    dossier = dossier_submit(dossier=draft, actor=citizen)
+
+    results, errors = race(
+        [
+            lambda officer=officer: dossier_receive(dossier=dossier, officer=officer)
+            for officer in (one_stop_a, colleague)
+        ]
+    )
+
+    assert len(results) == 1
+    [error] = errors
+    assert isinstance(error, DossierActionError)
+    assert "Có thể một cán bộ khác vừa xử lý" in str(error)
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
+    [event] = DossierEvent.objects.filter(dossier=dossier, action="receive")
+    assert event.actor == results[0].events.get(action="receive").actor
+
+
+def test_two_leaders_approving_at_once_one_wins(draft, citizen, one_stop_a, justice_a, leader_a, commune_a):
+    deputy = make_user("lanhdao.a2", leader_a.role, commune_a, full_name="Tạ Thị Quyên")
+    dossier = dossier_submit(dossier=draft, actor=citizen)
+    dossier = dossier_receive(dossier=dossier, officer=one_stop_a)
+    dossier = dossier_start(dossier=dossier, officer=justice_a)
+    dossier = dossier_propose(dossier=dossier, officer=justice_a)
+
+    results, errors = race(
+        [lambda leader=leader: dossier_approve(dossier=dossier, leader=leader) for leader in (leader_a, deputy)]
+    )
+
+    assert len(results) == 1
+    [error] = errors
+    assert isinstance(error, DossierActionError)
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.REGISTERED
+    assert DossierEvent.objects.filter(dossier=dossier, action="approve").count() == 1
