@@ -121,7 +121,15 @@ def _apply_effects(dossier: Dossier, action: str, now: datetime) -> list[str]:
     return changed
 
 
-def _dossier_fire(*, dossier_id: int, actor, action: str, reason: str = "", details: dict | None = None) -> Dossier:
+def _dossier_fire(
+    *,
+    dossier_id: int,
+    actor,
+    action: str,
+    reason: str = "",
+    details: dict | None = None,
+    fields: dict | None = None,
+) -> Dossier:
     reason = (reason or "").strip()
     if action in REASON_REQUIRED and not reason:
         raise DossierActionError(_("Hãy ghi rõ lý do để người nộp hồ sơ biết cần làm gì."))
@@ -153,6 +161,9 @@ def _dossier_fire(*, dossier_id: int, actor, action: str, reason: str = "", deta
         now = timezone.now()
         method()
         changed = _apply_effects(dossier, action, now)
+        for name, value in (fields or {}).items():
+            setattr(dossier, name, value)
+            changed.append(name)
         if action == "start" and dossier.assignee_id is None:
             dossier.assignee = actor
             changed.append("assignee")
@@ -183,9 +194,13 @@ def _dossier_fire(*, dossier_id: int, actor, action: str, reason: str = "", deta
     return dossier
 
 
-def dossier_submit(*, dossier: Dossier, actor) -> Dossier:
-    """File a draft: it gets its code and waits for the one-stop officer."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="submit")
+def _late_field(is_late: bool | None) -> dict:
+    return {} if is_late is None else {"is_late": is_late}
+
+
+def dossier_submit(*, dossier: Dossier, actor, is_late: bool | None = None) -> Dossier:
+    """File a draft: it gets its code and waits for the one-stop officer; `is_late` flags a late registration."""
+    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="submit", fields=_late_field(is_late))
 
 
 def dossier_receive(*, dossier: Dossier, officer) -> Dossier:
@@ -207,9 +222,9 @@ def dossier_request_supplement(*, dossier: Dossier, officer, reason: str) -> Dos
     return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="request_supplement", reason=reason)
 
 
-def dossier_resubmit(*, dossier: Dossier, actor) -> Dossier:
+def dossier_resubmit(*, dossier: Dossier, actor, is_late: bool | None = None) -> Dossier:
     """The requester answers a supplement request; the clock resumes with the time that was left."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="resubmit")
+    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="resubmit", fields=_late_field(is_late))
 
 
 def dossier_refuse(*, dossier: Dossier, officer, reason: str) -> Dossier:

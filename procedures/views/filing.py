@@ -306,12 +306,9 @@ def file_submit(request: HttpRequest, uuid) -> HttpResponse:
         messages.error(request, _("Hồ sơ chưa đủ để nộp. Sửa các phần được đánh dấu bên dưới rồi bấm nộp lại."))
         return redirect("procedures:file-review", uuid=dossier.uuid)
     late = declarations.is_late(dossier.procedure, dossier.data, on=timezone.localdate())
+    file = dossier_resubmit if dossier.status == Status.NEEDS_SUPPLEMENT else dossier_submit
     try:
-        dossier_save_draft(dossier=dossier, data={}, step=REVIEW_STEP, is_late=late)
-        if dossier.status == Status.NEEDS_SUPPLEMENT:
-            dossier_resubmit(dossier=dossier, actor=request.user)
-        else:
-            dossier_submit(dossier=dossier, actor=request.user)
+        file(dossier=dossier, actor=request.user, is_late=late)
     except DossierActionError as exc:
         dossier.refresh_from_db()
         # Two clicks at once: the other request filed it; show the one code there is.

@@ -112,6 +112,21 @@ def test_submit_gives_the_code_and_the_event(walk, clock, citizen):
     assert event.at == clock.now
 
 
+def test_submit_records_a_late_registration_with_the_transition(draft, citizen):
+    dossier_submit(dossier=draft, actor=citizen, is_late=True)
+
+    assert fresh(draft).is_late is True
+    assert fresh(draft).status == Status.SUBMITTED
+
+
+def test_a_refused_submit_leaves_the_late_flag_unchanged(draft, other_citizen):
+    with pytest.raises(DossierActionError):
+        dossier_submit(dossier=draft, actor=other_citizen, is_late=True)
+
+    assert fresh(draft).is_late is False
+    assert fresh(draft).status == Status.DRAFT
+
+
 def test_the_whole_happy_path_writes_one_event_per_step(walk, citizen, one_stop_a, justice_a, leader_a):
     walk.to_signature()
     walk(dossier_approve, leader=leader_a)
