@@ -246,10 +246,8 @@ class FatherForm(ParentForm):
         return cleaned
 
 
-class HouseholdForm(StepForm):
-    slug = "thuong-tru-bhyt"
-    title = _("Đăng ký thường trú và thẻ bảo hiểm y tế")
-    intro = _("Trẻ sẽ được đăng ký thường trú vào hộ này và được cấp thẻ bảo hiểm y tế (miễn phí cho trẻ dưới 6 tuổi).")
+class _HouseholdStep(StepForm):
+    """The household a residence change is made in (the 3-in-1 groups register or remove a resident)."""
 
     household_head = _name(_("Họ và tên chủ hộ"), _("Nhập họ và tên chủ hộ."))
     household_address = _address(_("Địa chỉ thường trú của hộ"), _("Nhập địa chỉ thường trú của hộ."))
@@ -260,6 +258,13 @@ class HouseholdForm(StepForm):
         max_length=40,
         help_text=_("In trên sổ hộ khẩu cũ hoặc xem trên VNeID. Bỏ trống nếu không có."),
     )
+
+
+class HouseholdForm(_HouseholdStep):
+    slug = "thuong-tru-bhyt"
+    title = _("Đăng ký thường trú và thẻ bảo hiểm y tế")
+    intro = _("Trẻ sẽ được đăng ký thường trú vào hộ này và được cấp thẻ bảo hiểm y tế (miễn phí cho trẻ dưới 6 tuổi).")
+
     relationship_to_head = _text(
         _("Quan hệ của trẻ với chủ hộ"),
         _("Nhập quan hệ của trẻ với chủ hộ, ví dụ: con, cháu."),
@@ -328,20 +333,11 @@ class DeathForm(StepForm):
         return cleaned
 
 
-class ResidenceRemovalForm(StepForm):
+class ResidenceRemovalForm(_HouseholdStep):
     slug = "xoa-thuong-tru"
     title = _("Xóa đăng ký thường trú")
     intro = _("Cơ quan công an sẽ xóa đăng ký thường trú của người đã mất khỏi hộ này.")
 
-    household_head = _name(_("Họ và tên chủ hộ"), _("Nhập họ và tên chủ hộ."))
-    household_address = _address(_("Địa chỉ thường trú của hộ"), _("Nhập địa chỉ thường trú của hộ."))
-    register_number = _text(
-        _("Số sổ hộ khẩu hoặc mã hộ gia đình"),
-        "",
-        required=False,
-        max_length=40,
-        help_text=_("In trên sổ hộ khẩu cũ hoặc xem trên VNeID. Bỏ trống nếu không có."),
-    )
     relationship_to_head = _text(
         _("Quan hệ của người đã mất với chủ hộ"),
         _("Nhập quan hệ với chủ hộ, ví dụ: bố, mẹ, vợ, hoặc “là chủ hộ”."),
