@@ -74,17 +74,53 @@ def save_screenshot(driver, name: str) -> None:
         driver.save_screenshot(os.path.join("screenshots", f"{name}.png"))
 
 
+# While the next page replaces the old one, Chromium sometimes answers a question about an element of the old
+# page with this error instead of "stale element reference"; both mean the old page is gone.
+OLD_DOCUMENT = "does not belong to the document"
+
+
+def _replaced(element) -> bool:
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if OLD_DOCUMENT in str(exc.msg):
+            return True
+        raise
+    return False
+
+
 def click_and_wait(driver, element, timeout: float = 10) -> None:
     """Click something that loads a new page, and wait until the old page is gone.
 
     Without the wait, the next look-up can find an element of the old page just before it is replaced
     (a stale element), which makes browser tests fail at random.
     """
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     old_page = driver.find_element("tag name", "html")
     # Bootstrap scrolls smoothly; an instant scroll makes sure the click lands on the element.
     driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
     element.click()
-    WebDriverWait(driver, timeout).until(expected_conditions.staleness_of(old_page))
+    WebDriverWait(driver, timeout).until(lambda _driver: _replaced(old_page), message="the page did not change")
+
+
+def wait_for_heading(driver, text: str, timeout: float = 10) -> None:
+    """Wait until the page titled `text` has loaded: a click returns before the server has answered."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def shown(driver) -> bool:
+        try:
+            return driver.find_element("tag name", "h1").text == text
+        except StaleElementReferenceException:
+            return False
+        except WebDriverException as exc:
+            if OLD_DOCUMENT in str(exc.msg):
+                return False
+            raise
+
+    WebDriverWait(driver, timeout).until(shown, message=f"expected a page titled {text!r}, got {driver.title!r}")

@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -14,7 +13,7 @@ from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
 from procedures.models import Dossier, Status
 from tests.browser.axe import axe_violations, describe
-from tests.conftest import save_screenshot
+from tests.conftest import save_screenshot, wait_for_heading
 from tests.procedures.conftest import make_procedure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -113,14 +112,6 @@ def check_page(browser, name: str) -> None:
     assert width <= inner, f"{name}: page is {width}px wide in a {inner}px window"
     violations = axe_violations(browser)
     assert not violations, describe(violations)
-
-
-def wait_for_heading(browser, text: str) -> None:
-    """Wait until the next page has loaded: a click returns before the server has answered."""
-    WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda driver: driver.find_element(By.TAG_NAME, "h1").text == text,
-        message=f"expected a page titled {text!r}",
-    )
 
 
 def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(browser, live_server, world, tmp_path):
