@@ -234,6 +234,9 @@ DOSSIER_ATTACHMENTS_MAX_BYTES = env.int("DOSSIER_ATTACHMENTS_MAX_BYTES", default
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Entries per volume of a civil-status register book; the entry number runs on through the year.
+REGISTER_BOOK_SIZE = env.int("REGISTER_BOOK_SIZE", default=500)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -102,8 +102,10 @@ class Status(models.TextChoices):
 
 # States in which the dossier is finished (no further transition but none pending).
 FINAL_STATUSES = frozenset({Status.DELIVERED, Status.REFUSED, Status.REJECTED, Status.WITHDRAWN})
-# States in which the legal time limit runs.
-CLOCK_RUNNING_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SIGNATURE})
+# States in which the legal time limit runs (a registered dossier still waits for its linked records).
+CLOCK_RUNNING_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SIGNATURE, Status.REGISTERED})
+# States in which the apology-and-new-date slip may be issued: received and not yet decided.
+APOLOGY_STATUSES = frozenset({*CLOCK_RUNNING_STATUSES, Status.NEEDS_SUPPLEMENT})
 
 
 # Who may fire a transition. Each check is (dossier, user) -> bool and is the one rule the services, the
@@ -200,6 +202,8 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     # The state a supplement request came from, so the answer goes back to the same desk.
     supplement_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
     decision_reason = models.TextField(_("lý do"), blank=True)
+    # The apology-and-new-date slip (once per dossier): when it was issued; the event keeps the old due time.
+    apology_at = models.DateTimeField(_("ngày xin lỗi, hẹn lại"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -220,6 +224,14 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
+
+    def is_overdue(self, now=None) -> bool:
+        """Past its due time while the office still has it (a paused dossier is not overdue)."""
+        from django.utils import timezone
+
+        return (
+            self.status in CLOCK_RUNNING_STATUSES and self.due_at is not None and self.due_at < (now or timezone.now())
+        )
 
     # Transitions change the instance only: services lock, save, write the event and schedule side effects.
 
@@ -365,3 +377,94 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class RegisterBook(models.TextChoices):
+    """The civil-status register books a commune keeps (one series per book, per year)."""
+
+    BIRTH = "birth", _("Sổ đăng ký khai sinh")
+    DEATH = "death", _("Sổ đăng ký khai tử")
+    MARRIAGE = "marriage", _("Sổ đăng ký kết hôn")
+    MARITAL_STATUS = "marital_status", _("Sổ cấp giấy xác nhận tình trạng hôn nhân")
+    EXTRACT_COPY = "extract_copy", _("Sổ cấp bản sao trích lục hộ tịch")
+
+
+BOOK_OF_FORM: dict[str, str] = {
+    FormKind.BIRTH: RegisterBook.BIRTH,
+    FormKind.BIRTH_3IN1: RegisterBook.BIRTH,
+    FormKind.DEATH: RegisterBook.DEATH,
+    FormKind.DEATH_RESIDENCE: RegisterBook.DEATH,
+    FormKind.MARRIAGE: RegisterBook.MARRIAGE,
+    FormKind.MARITAL_STATUS: RegisterBook.MARITAL_STATUS,
+    FormKind.EXTRACT_COPY: RegisterBook.EXTRACT_COPY,
+}
+
+
+class RegisterCounter(models.Model):
+    """The last entry number a commune used in one register book in one year."""
+
+    unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    book = models.CharField(max_length=20, choices=RegisterBook.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "book", "year"], name="one_counter_per_book_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.book} {self.year}: {self.last}"
+
+
+class RegisterEntry(models.Model):
+    """One numbered entry of a commune's civil-status register, written when the leader signs a dossier."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="register_entry")
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("nơi đăng ký"), on_delete=models.PROTECT, related_name="+"
+    )
+    book = models.CharField(_("loại sổ"), max_length=20, choices=RegisterBook.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    number = models.PositiveIntegerField(_("số"))
+    # "Quyển số" as printed on the certificate: the volume of the year's series the entry falls in.
+    book_number = models.CharField(_("quyển số"), max_length=20)
+    # The personal ID number given to a newborn at registration, when the population database gave one.
+    personal_id_number = models.CharField(_("số định danh cá nhân"), max_length=12, blank=True)
+    registered_at = models.DateTimeField(_("ngày đăng ký"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người ký"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sổ hộ tịch")
+        verbose_name_plural = _("sổ hộ tịch")
+        ordering = ["unit", "book", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "book", "year", "number"], name="one_entry_per_number"),
+        ]
+
+    def __str__(self) -> str:
+        return _("Số %(number)s, quyển số %(book)s") % {"number": self.number, "book": self.book_number}
+
+
+class DossierAccess(models.Model):
+    """Who opened a dossier or one of its files, for the audit the commune leader and city staff read."""
+
+    class What(models.TextChoices):
+        DOSSIER = "dossier", _("Xem hồ sơ")
+        ATTACHMENT = "attachment", _("Xem tệp đính kèm")
+        DOCUMENT = "document", _("In, tải giấy tờ")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="accesses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
+    what = models.CharField(_("thao tác"), max_length=20, choices=What.choices)
+    detail = models.CharField(_("chi tiết"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt truy cập hồ sơ")
+        verbose_name_plural = _("lượt truy cập hồ sơ")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["dossier", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.what} {self.dossier_id}"

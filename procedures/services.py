@@ -5,22 +5,31 @@ fires the transition, applies its effects (times, due date, reason), saves only 
 appends the event and schedules notifications after commit, all in one transaction.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
+from egov.accounts.id_number import id_number_mismatches, parse_id_number
 from egov.units.models import AdministrativeUnit
 from egov.workcal.calendar import get_calendar
 from procedures.models import (
+    APOLOGY_STATUSES,
+    BOOK_OF_FORM,
     Channel,
     Dossier,
+    DossierAccess,
     DossierCodeCounter,
     DossierEvent,
+    FormKind,
     Procedure,
+    RegisterCounter,
+    RegisterEntry,
     Status,
 )
 
@@ -63,17 +72,61 @@ def dossier_save_draft(*, dossier: Dossier, data: dict, step: str, is_late: bool
     return dossier
 
 
-def dossier_code_next(*, unit: AdministrativeUnit, moment: datetime) -> str:
-    """The next code `<unit code>-YYMMDD-NNNN` for the unit and day; unique under concurrent calls.
+def _counter_next(model: type[models.Model], **key) -> int:
+    """Increment and return the `last` of the counter row `key`, creating it at 0 first.
 
-    Must run inside the caller's transaction: the counter row stays locked until it commits.
+    Must run inside the caller's transaction: the row stays locked until it commits, so two callers never
+    get the same number and a rolled-back caller leaves no gap.
     """
-    day = timezone.localtime(moment).date()
-    DossierCodeCounter.objects.get_or_create(unit=unit, day=day)
-    counter = DossierCodeCounter.objects.select_for_update().get(unit=unit, day=day)
-    DossierCodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    model.objects.get_or_create(**key)
+    counter = model.objects.select_for_update().get(**key)
+    model.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return f"{unit.code}-{day:%y%m%d}-{counter.last:04d}"
+    return counter.last
+
+
+def dossier_code_next(*, unit: AdministrativeUnit, moment: datetime) -> str:
+    """The next code `<unit code>-YYMMDD-NNNN` for the unit and day; unique under concurrent calls."""
+    day = timezone.localtime(moment).date()
+    number = _counter_next(DossierCodeCounter, unit=unit, day=day)
+    return f"{unit.code}-{day:%y%m%d}-{number:04d}"
+
+
+def register_book_number(*, number: int, year: int) -> str:
+    """The volume ("quyển số") an entry falls in: a new volume every REGISTER_BOOK_SIZE entries of the year."""
+    volume = (number - 1) // settings.REGISTER_BOOK_SIZE + 1
+    return f"{volume:02d}/{year}"
+
+
+def register_entry_create(*, dossier: Dossier, leader, moment: datetime, personal_id_number: str = "") -> RegisterEntry:
+    """Write the dossier's numbered entry in its commune's register for the book and year; inside a transaction."""
+    book = BOOK_OF_FORM[dossier.procedure.form_kind]
+    year = timezone.localtime(moment).year
+    number = _counter_next(RegisterCounter, unit=dossier.unit, book=book, year=year)
+    return RegisterEntry.objects.create(
+        dossier=dossier,
+        unit=dossier.unit,
+        book=book,
+        year=year,
+        number=number,
+        book_number=register_book_number(number=number, year=year),
+        personal_id_number=personal_id_number,
+        registered_at=moment,
+        signed_by=leader,
+    )
+
+
+def newborn_id_number_check(*, dossier: Dossier, value: str) -> str:
+    """The normalised ID number given to the child of a birth dossier; ValidationError when it cannot be theirs."""
+    if dossier.procedure.form_kind not in (FormKind.BIRTH, FormKind.BIRTH_3IN1):
+        raise ValidationError(_("Chỉ hồ sơ khai sinh mới ghi số định danh cá nhân của trẻ."))
+    parsed = parse_id_number(value)
+    child = dossier.data.get("tre-em", {})
+    birth_year = int(child["birth_date"][:4]) if child.get("birth_date") else None
+    problems = id_number_mismatches(parsed, sex=child.get("sex"), birth_year=birth_year)
+    if problems:
+        raise ValidationError(problems)
+    return parsed.value
 
 
 def dossier_compute_due(*, dossier: Dossier, received_at: datetime) -> datetime:
@@ -170,6 +223,14 @@ def _dossier_fire(
         if action in ("refuse", "reject"):
             dossier.decision_reason = reason
             changed.append("decision_reason")
+        if action == "approve":
+            entry = register_entry_create(
+                dossier=dossier,
+                leader=actor,
+                moment=now,
+                personal_id_number=(details or {}).get("personal_id_number", ""),
+            )
+            details = {**(details or {}), "register_number": entry.number, "book_number": entry.book_number}
         try:
             dossier.save(update_fields=["status", *dict.fromkeys(changed)])
         except ConcurrentTransition as exc:
@@ -235,9 +296,15 @@ def dossier_send_back(*, dossier: Dossier, leader, reason: str) -> Dossier:
     return _dossier_fire(dossier_id=dossier.pk, actor=leader, action="send_back", reason=reason)
 
 
-def dossier_approve(*, dossier: Dossier, leader) -> Dossier:
-    """The leader signs. (Register numbering and linked records are added by the later issues.)"""
-    return _dossier_fire(dossier_id=dossier.pk, actor=leader, action="approve")
+def dossier_approve(*, dossier: Dossier, leader, personal_id_number: str = "") -> Dossier:
+    """The leader signs: the register entry is numbered in the same transaction.
+
+    `personal_id_number` is the newborn's number for a birth, when the population database gave one.
+    """
+    details = {}
+    if personal_id_number:
+        details["personal_id_number"] = newborn_id_number_check(dossier=dossier, value=personal_id_number)
+    return _dossier_fire(dossier_id=dossier.pk, actor=leader, action="approve", details=details)
 
 
 def dossier_reject(*, dossier: Dossier, leader, reason: str) -> Dossier:
@@ -255,3 +322,62 @@ def dossier_deliver(*, dossier: Dossier, officer) -> Dossier:
 
 def dossier_withdraw(*, dossier: Dossier, actor, reason: str = "") -> Dossier:
     return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="withdraw", reason=reason)
+
+
+def may_apologize(dossier: Dossier, user) -> bool:
+    """The one-stop or justice officer of the dossier's commune, once, while the office still has the dossier."""
+    from egov.accounts.models import Role
+
+    return (
+        user is not None
+        and user.is_authenticated
+        and user.role in (Role.ONE_STOP, Role.JUSTICE)
+        and user.unit_id == dossier.unit_id
+        and dossier.status in APOLOGY_STATUSES
+        and dossier.due_at is not None
+        and dossier.apology_at is None
+    )
+
+
+def dossier_apologize(*, dossier: Dossier, officer, new_day: date, reason: str) -> Dossier:
+    """Issue the apology-and-new-date slip: the due time moves to the end of `new_day`; once per dossier."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DossierActionError(_("Hãy ghi rõ lý do chậm trễ để in trên phiếu xin lỗi."))
+    calendar = get_calendar()
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update(of=("self",)).select_related("procedure", "unit").get(pk=dossier.pk)
+        if dossier.apology_at is not None:
+            raise DossierActionError(
+                _("Hồ sơ %(code)s đã có phiếu xin lỗi và hẹn lại ngày trả; mỗi hồ sơ chỉ một lần.") % {"code": dossier}
+            )
+        if not may_apologize(dossier, officer):
+            raise DossierActionError(_("Không thể hẹn lại ngày trả cho hồ sơ %(code)s lúc này.") % {"code": dossier})
+        if not calendar.is_working_day(new_day):
+            raise DossierActionError(_("Ngày hẹn mới phải là ngày làm việc."))
+        new_due = calendar.office_end(new_day)
+        now = timezone.now()
+        if new_due <= max(now, dossier.due_at):
+            raise DossierActionError(_("Ngày hẹn mới phải sau hạn cũ và sau hôm nay."))
+        old_due = dossier.due_at
+        dossier.due_at = new_due
+        dossier.apology_at = now
+        dossier.save(update_fields=["due_at", "apology_at"])
+        DossierEvent.objects.create(
+            dossier=dossier,
+            actor=officer,
+            at=now,
+            action="apologize",
+            from_status=dossier.status,
+            to_status=dossier.status,
+            reason=reason,
+            details={"old_due": old_due.isoformat(), "new_due": new_due.isoformat()},
+        )
+    return dossier
+
+
+def dossier_access_record(*, dossier: Dossier, user, what: str, detail: str = "") -> None:
+    """Note that an officer opened the dossier or one of its files (the requester's own looks are not audited)."""
+    if user.is_citizen:
+        return
+    DossierAccess.objects.create(dossier=dossier, user=user, what=what, detail=detail[:120])
