@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from procedures import declarations
+from procedures.declarations.samples import sample_answers
 from procedures.models import Dossier, DossierEvent, FormKind, Status
 from procedures.services import dossier_request_supplement, dossier_submit
 from tests.procedures.conftest import make_procedure
@@ -23,94 +24,7 @@ def day(days_ago: int) -> str:
 
 
 # Valid answers for every step, as a person would type them.
-ANSWERS: dict[str, dict[str, str]] = {
-    "nguoi-yeu-cau": {
-        "full_name": "Nguyễn Văn An",
-        "id_number": "001090012345",
-        "residence": "Số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình, Hà Nội",
-        "relationship": "cha",
-    },
-    "tre-em": {
-        "full_name": "Nguyễn Minh Anh",
-        "sex": "female",
-        "birth_date": day(10),
-        "birth_place": "Bệnh viện Phụ sản Hà Nội",
-        "hometown": "Xã Tản Lĩnh, huyện Ba Vì, Hà Nội",
-        "ethnicity": "Kinh",
-        "nationality": "Việt Nam",
-    },
-    "me": {
-        "full_name": "Trần Thị Bình",
-        "birth_date": "1995",
-        "ethnicity": "Kinh",
-        "nationality": "Việt Nam",
-        "residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
-        "id_number": "001195000001",
-    },
-    "cha": {
-        "full_name": "Nguyễn Văn An",
-        "birth_date": "12/05/1990",
-        "ethnicity": "Kinh",
-        "nationality": "Việt Nam",
-        "residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
-        "id_number": "001090012345",
-    },
-    "thuong-tru-bhyt": {
-        "household_head": "Nguyễn Văn An",
-        "household_address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
-        "register_number": "",
-        "relationship_to_head": "Con",
-        "health_facility": "Trạm y tế phường Phúc Xá",
-    },
-    "nguoi-da-mat": {
-        "full_name": "Nguyễn Văn Hùng",
-        "sex": "male",
-        "birth_date": "1940",
-        "ethnicity": "Kinh",
-        "nationality": "Việt Nam",
-        "id_number": "001040000123",
-        "last_residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
-    },
-    "viec-tu": {
-        "death_date": day(3),
-        "death_time": "14:30",
-        "death_place": "Bệnh viện Bạch Mai",
-        "death_cause": "Bệnh già",
-        "notice_number": "125/GBT",
-        "notice_issuer": "Bệnh viện Bạch Mai",
-        "notice_date": day(2),
-    },
-    "xoa-thuong-tru": {
-        "household_head": "Nguyễn Văn An",
-        "household_address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
-        "relationship_to_head": "Bố",
-    },
-    "ben-nam": {
-        "full_name": "Nguyễn Văn An",
-        "birth_date": "12/05/1990",
-        "ethnicity": "Kinh",
-        "nationality": "Việt Nam",
-        "residence": "Ba Đình, Hà Nội",
-        "id_number": "001090012345",
-        "marital_status": "single",
-    },
-    "ben-nu": {
-        "full_name": "Trần Thị Bình",
-        "birth_date": "03/04/1995",
-        "ethnicity": "Tày",
-        "nationality": "Việt Nam",
-        "residence": "Ba Đình, Hà Nội",
-        "id_number": "001195000001",
-        "marital_status": "divorced",
-    },
-    "xac-nhan": {"marital_status": "single", "purpose": "Để đăng ký kết hôn", "period_from": "01/01/2010"},
-    "trich-luc": {
-        "register_kind": "birth",
-        "person_name": "Nguyễn Minh Anh",
-        "registered_at": "UBND phường Phúc Xá, quận Ba Đình",
-        "copies": "2",
-    },
-}
+ANSWERS = sample_answers(on=TODAY)
 
 DOCUMENTS = {
     FormKind.BIRTH: [{"code": "giay-chung-sinh", "name": "Giấy chứng sinh"}],
