@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("egov.accounts.urls")),
     path("", include("procedures.urls")),
+    path("", include("onecounter.urls")),
     path("", include("egov.core.urls")),
 ]
