@@ -1,4 +1,10 @@
-from onecounter.views import documents, dossier, intake, worklist
+from onecounter.views import audit, documents, dossier, intake, worklist
 
 app_name = "onecounter"
-urlpatterns = [*worklist.urlpatterns, *dossier.urlpatterns, *intake.urlpatterns, *documents.urlpatterns]
+urlpatterns = [
+    *worklist.urlpatterns,
+    *dossier.urlpatterns,
+    *intake.urlpatterns,
+    *documents.urlpatterns,
+    *audit.urlpatterns,
+]

@@ -1,3 +1,105 @@
-"""placeholder"""
+"""The officers' worklists: one page per list, with counts in the tabs, search, filters and pagination."""
 
-urlpatterns: list = []
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from egov.accounts.models import Role
+from onecounter.forms import WorklistFilterForm
+from onecounter.selectors import (
+    WORKLIST_BY_SLUG,
+    WORKLISTS,
+    WorklistQuery,
+    default_worklist,
+    worklist_counts,
+    worklist_dossiers,
+)
+
+PAGE_SIZE = 25
+# Police and social-insurance officers read linked records, not dossiers (the interconnect queue).
+WORKSPACE_ROLES = frozenset({Role.ONE_STOP, Role.JUSTICE, Role.LEADER, Role.DISTRICT, Role.CITY})
+
+
+def officer_required(view):
+    """Login, then only the roles that work with dossiers; citizens and agency officers get a 403."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.role not in WORKSPACE_ROLES:
+            raise PermissionDenied(_("Trang này dành cho cán bộ xử lý hồ sơ."))
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def worklist_tabs(user, current: str | None) -> list[dict]:
+    """The tabs of the workspace with their counts: the officer's own lists first, then the others."""
+    counts = worklist_counts(user)
+    tabs = [
+        {"worklist": worklist, "count": counts[worklist.slug], "current": worklist.slug == current}
+        for worklist in WORKLISTS
+    ]
+    return sorted(tabs, key=lambda tab: user.role not in tab["worklist"].roles)
+
+
+@require_GET
+@officer_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    return redirect("onecounter:worklist", slug=default_worklist(request.user))
+
+
+def _query(form: WorklistFilterForm) -> WorklistQuery:
+    if not form.is_valid():
+        return WorklistQuery(text=form.data.get("q", ""))
+    data = form.cleaned_data
+    return WorklistQuery(
+        text=data["q"],
+        procedure_id=data["procedure"].pk if data["procedure"] else None,
+        channel=data["channel"],
+        status=data["status"],
+        date_from=data["date_from"],
+        date_to=data["date_to"],
+    )
+
+
+@require_GET
+@officer_required
+def worklist(request: HttpRequest, slug: str) -> HttpResponse:
+    """One list: the dossiers most urgent first, each a link to its page where the next action waits."""
+    if slug not in WORKLIST_BY_SLUG:
+        raise Http404
+    form = WorklistFilterForm(request.GET or None)
+    now = timezone.now()
+    dossiers = worklist_dossiers(request.user, slug, _query(form), now=now)
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("trang"))
+    for dossier in page.object_list:
+        dossier.overdue = dossier.is_overdue(now)
+    # The filters, without the page number, for the pagination links.
+    params = request.GET.copy()
+    params.pop("trang", None)
+    return render(
+        request,
+        "onecounter/worklist.html",
+        {
+            "worklist": WORKLIST_BY_SLUG[slug],
+            "tabs": worklist_tabs(request.user, slug),
+            "form": form if request.GET else WorklistFilterForm(),
+            "filtered": any(value for key, value in request.GET.items() if key != "trang"),
+            "page": page,
+            "params": params.urlencode(),
+        },
+    )
+
+
+urlpatterns = [
+    path("mot-cua/", workspace, name="workspace"),
+    path("mot-cua/danh-sach/<slug:slug>/", worklist, name="worklist"),
+]

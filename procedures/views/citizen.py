@@ -24,8 +24,8 @@ from egov.accounts.throttle import throttle_hit, throttle_key
 from egov.accounts.web import client_ip
 from procedures import declarations, selectors
 from procedures.attachments import attachment_add, attachment_remove
-from procedures.models import Attachment, Dossier, DossierEvent, Status
-from procedures.services import DossierActionError, dossier_resubmit, dossier_withdraw
+from procedures.models import Attachment, Dossier, DossierAccess, DossierEvent, Status
+from procedures.services import DossierActionError, dossier_access_record, dossier_resubmit, dossier_withdraw
 
 # What the citizen reads for each event, in their words: (done by the citizen, done by an officer for them).
 _EVENT_TEXT: dict[str, tuple[Promise, Promise]] = {
@@ -42,9 +42,10 @@ _EVENT_TEXT: dict[str, tuple[Promise, Promise]] = {
     "settle": (gettext_lazy("Đã có kết quả, chờ bạn đến nhận"),) * 2,
     "deliver": (gettext_lazy("Bạn đã nhận kết quả"), gettext_lazy("Cán bộ một cửa đã trả kết quả")),
     "withdraw": (gettext_lazy("Bạn đã rút hồ sơ"), gettext_lazy("Cán bộ một cửa đã rút hồ sơ theo đề nghị của bạn")),
+    "apologize": (gettext_lazy("Cơ quan xin lỗi vì chậm trả kết quả và hẹn lại ngày trả"),) * 2,
 }
 # Reasons the citizen is owed; a send-back reason is a note between officers and stays inside.
-_EVENTS_WITH_REASON = frozenset({"request_supplement", "refuse", "reject", "withdraw"})
+_EVENTS_WITH_REASON = frozenset({"request_supplement", "refuse", "reject", "withdraw", "apologize"})
 
 _NEXT_STEP: dict[str, Promise] = {
     Status.DRAFT: gettext_lazy("Hồ sơ chưa được nộp. Hãy điền tiếp và bấm “Nộp hồ sơ” ở bước cuối."),
@@ -290,6 +291,9 @@ def attachment_download(request: HttpRequest, uuid, pk: int) -> FileResponse:
     """The stored file, to the owner or an officer of the receiving unit only; anyone else gets a 404."""
     dossier = selectors.dossier_for_viewer(request.user, uuid)
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
+    dossier_access_record(
+        dossier=dossier, user=request.user, what=DossierAccess.What.ATTACHMENT, detail=attachment.original_name
+    )
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,

@@ -1,0 +1,35 @@
+"""The audit log: who opened which dossier and who did what, for commune leaders (their commune) and city staff."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from onecounter.selectors import audit_accesses, audit_events, may_read_audit
+from onecounter.views.dossier import event_label
+
+PAGE_SIZE = 50
+VIEWS = ("thao-tac", "luot-xem")
+
+
+@require_GET
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    if not may_read_audit(request.user):
+        raise PermissionDenied(_("Nhật ký chỉ dành cho lãnh đạo UBND xã, phường và cán bộ thành phố."))
+    text = request.GET.get("q", "").strip()[:80]
+    showing = request.GET.get("xem") if request.GET.get("xem") in VIEWS else VIEWS[0]
+    read = audit_events if showing == "thao-tac" else audit_accesses
+    rows = read(request.user, text=text)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("trang"))
+    if showing == "thao-tac":
+        for event in page.object_list:
+            event.label = event_label(event.action)
+    return render(request, "onecounter/audit.html", {"page": page, "showing": showing, "text": text})
+
+
+urlpatterns = [path("mot-cua/nhat-ky/", audit, name="audit")]

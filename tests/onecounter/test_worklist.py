@@ -1,0 +1,151 @@
+"""The worklists: scoped to the officer's commune, counts in the tabs, search, filters, pagination, access."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from egov.accounts.models import Role
+from procedures.models import Dossier, Status
+from tests.onecounter.conftest import filed
+from tests.procedures.conftest import make_user
+from tests.procedures.test_filing import procedure_of
+
+pytestmark = pytest.mark.django_db
+
+
+def list_url(slug: str, **params) -> str:
+    url = reverse("onecounter:worklist", kwargs={"slug": slug})
+    if params:
+        from urllib.parse import urlencode
+
+        url += "?" + urlencode(params)
+    return url
+
+
+def shown(client: Client, slug: str, **params) -> list[str]:
+    response = client.get(list_url(slug, **params))
+    assert response.status_code == 200
+    return [dossier.code for dossier in response.context["page"].object_list]
+
+
+@pytest.fixture
+def one_stop(client, one_stop_a):
+    client.force_login(one_stop_a)
+    return client
+
+
+def test_each_desk_lands_on_its_own_list(client, one_stop_a, justice_a, leader_a):
+    for user, slug in ((one_stop_a, "cho-tiep-nhan"), (justice_a, "da-tiep-nhan"), (leader_a, "cho-ky")):
+        client.force_login(user)
+        response = client.get(reverse("onecounter:workspace"))
+        assert response.url == list_url(slug)
+
+
+def test_the_list_holds_only_the_officers_commune(one_stop, submitted, citizen, commune_b):
+    elsewhere = filed(submitted.procedure, unit=commune_b, applicant=citizen)
+    codes = shown(one_stop, "cho-tiep-nhan")
+    assert codes == [submitted.code]
+    assert elsewhere.code not in shown(one_stop, "tat-ca")
+
+
+def test_counts_in_the_tabs_follow_the_dossiers(one_stop, walk_to, citizen, commune_a):
+    walk_to(Status.RECEIVED)
+    filed(procedure_of("death"), unit=commune_a, applicant=citizen)
+    response = one_stop.get(list_url("cho-tiep-nhan"))
+    counts = {tab["worklist"].slug: tab["count"] for tab in response.context["tabs"]}
+    assert counts["cho-tiep-nhan"] == 1
+    assert counts["da-tiep-nhan"] == 1
+    assert counts["tat-ca"] == 2
+    assert counts["qua-han"] == 0
+    # The one-stop officer's own lists come first.
+    assert response.context["tabs"][0]["worklist"].slug == "cho-tiep-nhan"
+
+
+def test_overdue_and_due_today(one_stop, walk_to):
+    dossier = walk_to(Status.RECEIVED)
+    now = timezone.now()
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=now - datetime.timedelta(hours=1))
+    assert shown(one_stop, "qua-han") == [dossier.code]
+    page = one_stop.get(list_url("qua-han")).content.decode()
+    assert "portal-row-overdue" in page
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=now + datetime.timedelta(minutes=5))
+    assert shown(one_stop, "qua-han") == []
+    local_end_of_day = timezone.localtime(now).replace(hour=23, minute=59)
+    if now + datetime.timedelta(minutes=5) < local_end_of_day:
+        assert shown(one_stop, "den-han-hom-nay") == [dossier.code]
+
+
+def test_a_paused_dossier_is_not_overdue(one_stop, walk_to, justice_a):
+    from procedures.services import dossier_request_supplement
+
+    dossier = walk_to(Status.PROCESSING)
+    Dossier.objects.filter(pk=dossier.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
+    dossier_request_supplement(dossier=dossier, officer=justice_a, reason="Thiếu giấy chứng sinh.")
+    assert shown(one_stop, "qua-han") == []
+    assert shown(one_stop, "cho-bo-sung") == [dossier.code]
+
+
+def test_search_by_code_name_and_id_number(one_stop, submitted):
+    assert shown(one_stop, "tat-ca", q=submitted.code) == [submitted.code]
+    assert shown(one_stop, "tat-ca", q=submitted.code[-4:]) == [submitted.code]
+    assert shown(one_stop, "tat-ca", q="Văn An") == [submitted.code]
+    assert shown(one_stop, "tat-ca", q="001090012345") == [submitted.code]
+    # The mother's ID number, typed in the declaration only.
+    assert shown(one_stop, "tat-ca", q="001195000001") == [submitted.code]
+    assert shown(one_stop, "tat-ca", q="Không Có Ai") == []
+
+
+def test_filters_by_procedure_channel_status_and_date(one_stop, submitted, citizen, commune_a):
+    death = filed(procedure_of("death"), unit=commune_a, applicant=citizen)
+    assert shown(one_stop, "tat-ca", procedure=death.procedure_id) == [death.code]
+    assert shown(one_stop, "tat-ca", channel="counter") == []
+    assert set(shown(one_stop, "tat-ca", channel="online_self")) == {submitted.code, death.code}
+    assert shown(one_stop, "tat-ca", status="received") == []
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert len(shown(one_stop, "tat-ca", date_from=today, date_to=today)) == 2
+    # A wrong date is ignored with a message beside the field, not a server error.
+    response = one_stop.get(list_url("tat-ca", date_from="15/15/2016"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["date_from"]
+
+
+def test_pagination_keeps_the_filters(one_stop, citizen, commune_a):
+    procedure = procedure_of("death")
+    for _ in range(27):
+        filed(procedure, unit=commune_a, applicant=citizen)
+    first = one_stop.get(list_url("tat-ca", channel="online_self"))
+    assert len(first.context["page"].object_list) == 25
+    assert "channel=online_self&amp;trang=2" in first.content.decode()
+    second = one_stop.get(list_url("tat-ca", channel="online_self", trang=2))
+    assert len(second.context["page"].object_list) == 2
+
+
+def test_a_citizens_draft_is_not_on_any_list(one_stop, draft):
+    assert shown(one_stop, "dang-nhap") == []
+    assert shown(one_stop, "tat-ca") == []
+
+
+def test_the_lists_are_for_officers_who_handle_dossiers(client, citizen, commune_a, submitted):
+    assert client.get(list_url("tat-ca")).status_code == 302
+    client.force_login(citizen)
+    assert client.get(list_url("tat-ca")).status_code == 403
+    client.force_login(make_user("congan.a", Role.POLICE, commune_a.parent))
+    assert client.get(list_url("tat-ca")).status_code == 403
+    client.force_login(make_user("quan.a", Role.DISTRICT, commune_a.parent))
+    assert shown(client, "tat-ca") == [submitted.code]
+
+
+def test_an_unknown_list_is_not_found_and_post_is_refused(one_stop):
+    assert one_stop.get(list_url("khong-co")).status_code == 404
+    assert one_stop.post(list_url("tat-ca")).status_code == 405
+
+
+def test_the_list_page_costs_a_fixed_number_of_queries(one_stop, citizen, commune_a, django_assert_max_num_queries):
+    procedure = procedure_of("death")
+    for _ in range(10):
+        filed(procedure, unit=commune_a, applicant=citizen)
+    with django_assert_max_num_queries(10):
+        one_stop.get(list_url("tat-ca"))
