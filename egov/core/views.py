@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -26,6 +27,16 @@ class NextAction:
     title: Promise
     description: Promise
     url_name: str | None = None
+    url_args: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str | None:
+        if self.url_name is None:
+            return None
+        try:
+            return reverse(self.url_name, args=self.url_args)
+        except NoReverseMatch:  # a page of a later issue
+            return None
 
 
 @dataclass(frozen=True)
@@ -45,23 +56,56 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
             "nộp trực tuyến, yêu cầu bổ sung hoặc từ chối hồ sơ, và trả kết quả."
         ),
         actions=(
-            NextAction(_COMMUNE_WORKLIST, _("Hồ sơ mới nộp, hồ sơ chờ bổ sung và hồ sơ sắp đến hạn.")),
-            NextAction(_("Tiếp nhận hồ sơ giấy"), _("Nhập hồ sơ người dân nộp trực tiếp tại quầy.")),
-            NextAction(_("Trả kết quả"), _("Hồ sơ đã có kết quả, chờ người dân đến nhận.")),
+            NextAction(
+                _COMMUNE_WORKLIST,
+                _("Hồ sơ mới nộp, hồ sơ chờ bổ sung và hồ sơ sắp đến hạn."),
+                "onecounter:worklist",
+                ("cho-tiep-nhan",),
+            ),
+            NextAction(
+                _("Tiếp nhận hồ sơ giấy"), _("Nhập hồ sơ người dân nộp trực tiếp tại quầy."), "onecounter:intake"
+            ),
+            NextAction(
+                _("Trả kết quả"),
+                _("Hồ sơ đã có kết quả, chờ người dân đến nhận."),
+                "onecounter:worklist",
+                ("cho-tra",),
+            ),
         ),
     ),
     Role.JUSTICE: OfficerHome(
         summary=_("Bạn kiểm tra hồ sơ, dự thảo giấy tờ đăng ký và ghi vào sổ hộ tịch (công chức tư pháp – hộ tịch)."),
         actions=(
-            NextAction(_COMMUNE_WORKLIST, _("Hồ sơ đã tiếp nhận, chờ bạn kiểm tra và xử lý.")),
-            NextAction(_("Hồ sơ trả lại để sửa"), _("Hồ sơ lãnh đạo gửi lại, kèm lý do.")),
+            NextAction(
+                _COMMUNE_WORKLIST,
+                _("Hồ sơ đã tiếp nhận, chờ bạn kiểm tra và xử lý."),
+                "onecounter:worklist",
+                ("da-tiep-nhan",),
+            ),
+            NextAction(
+                _("Hồ sơ đang giải quyết"),
+                _("Hồ sơ bạn đang xử lý, kể cả hồ sơ lãnh đạo gửi lại kèm lý do."),
+                "onecounter:worklist",
+                ("dang-giai-quyet",),
+            ),
         ),
     ),
     Role.LEADER: OfficerHome(
         summary=_("Bạn ký duyệt, gửi lại để sửa hoặc từ chối các hồ sơ hộ tịch của xã, phường."),
         actions=(
-            NextAction(_("Hồ sơ chờ ký"), _("Hồ sơ công chức tư pháp – hộ tịch đã trình, chờ bạn duyệt.")),
-            NextAction(_("Hồ sơ quá hạn"), _("Hồ sơ đã quá thời hạn giải quyết của xã, phường.")),
+            NextAction(
+                _("Hồ sơ chờ ký"),
+                _("Hồ sơ công chức tư pháp – hộ tịch đã trình, chờ bạn duyệt."),
+                "onecounter:worklist",
+                ("cho-ky",),
+            ),
+            NextAction(
+                _("Hồ sơ quá hạn"),
+                _("Hồ sơ đã quá thời hạn giải quyết của xã, phường."),
+                "onecounter:worklist",
+                ("qua-han",),
+            ),
+            NextAction(_("Nhật ký hồ sơ"), _("Ai đã xem hồ sơ nào, ai đã làm gì và khi nào."), "onecounter:audit"),
         ),
     ),
     Role.POLICE: OfficerHome(
@@ -90,6 +134,7 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
         actions=(
             NextAction(_("Bảng theo dõi toàn thành phố"), _("Số liệu theo quận, huyện và xã, phường.")),
             NextAction(_("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; báo cáo hằng tuần.")),
+            NextAction(_("Nhật ký hồ sơ"), _("Ai đã xem hồ sơ nào, ai đã làm gì và khi nào."), "onecounter:audit"),
             NextAction(
                 _("Trang quản trị"),
                 _("Đơn vị hành chính, lộ trình triển khai, lịch làm việc, danh mục thủ tục và tài khoản."),
