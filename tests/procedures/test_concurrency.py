@@ -1,4 +1,5 @@
-"""Races on PostgreSQL: parallel submissions get distinct consecutive codes, and of two clicks at once one wins."""
+"""Races on PostgreSQL: parallel submissions get distinct consecutive codes, of two clicks at once one wins, and
+parallel approvals number the register without gaps or duplicates."""
 
 import threading
 from collections.abc import Callable
@@ -6,8 +7,9 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
+from egov.accounts.models import Role
 from egov.notifications import gateway
-from procedures.models import Channel, Dossier, DossierEvent, Status
+from procedures.models import Channel, Dossier, DossierEvent, RegisterBook, RegisterCounter, RegisterEntry, Status
 from procedures.services import (
     DossierActionError,
     dossier_approve,
@@ -20,7 +22,7 @@ from procedures.services import (
 from tests.conftest import require_in_ci
 from tests.workcal.conftest import at
 
-from .conftest import make_user
+from .conftest import make_procedure, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,5 +111,43 @@ def test_two_leaders_approving_at_once_one_wins(draft, citizen, one_stop_a, just
     assert len(results) == 1
     [error] = errors
     assert isinstance(error, DossierActionError)
+    assert "Có thể một cán bộ khác vừa xử lý" in str(error)
     assert Dossier.objects.get(pk=dossier.pk).status == Status.REGISTERED
-    assert DossierEvent.objects.filter(dossier=dossier, action="approve").count() == 1
+    [event] = DossierEvent.objects.filter(dossier=dossier, action="approve")
+    [entry] = RegisterEntry.objects.all()
+    assert (entry.dossier_id, entry.number, entry.signed_by) == (dossier.pk, 1, event.actor)
+    assert RegisterCounter.objects.get().last == 1
+
+
+def test_parallel_approvals_number_each_register_one_to_n(commune_a, birth_procedure, one_stop_a, justice_a):
+    death_procedure = make_procedure("KT", form_kind="death", name="Đăng ký khai tử")
+    leaders = [make_user(f"lanhdao.a{n}", Role.LEADER, commune_a, full_name=f"Lãnh đạo {n}") for n in range(3)]
+    dossiers = []
+    for procedure in [birth_procedure] * 10 + [death_procedure] * 6:
+        dossier = dossier_create_draft(
+            procedure=procedure, unit=commune_a, applicant=one_stop_a, channel=Channel.COUNTER
+        )
+        dossier = dossier_submit(dossier=dossier, actor=one_stop_a)
+        dossier = dossier_receive(dossier=dossier, officer=one_stop_a)
+        dossier = dossier_start(dossier=dossier, officer=justice_a)
+        dossiers.append(dossier_propose(dossier=dossier, officer=justice_a))
+
+    results, errors = race(
+        [
+            lambda dossier=dossier, leader=leaders[n % 3]: dossier_approve(dossier=dossier, leader=leader)
+            for n, dossier in enumerate(dossiers)
+        ]
+    )
+
+    assert errors == []
+    assert len(results) == 16
+    numbers = {
+        book: sorted(RegisterEntry.objects.filter(book=book).values_list("number", flat=True))
+        for book in (RegisterBook.BIRTH, RegisterBook.DEATH)
+    }
+    assert numbers == {RegisterBook.BIRTH: list(range(1, 11)), RegisterBook.DEATH: list(range(1, 7))}
+    assert dict(RegisterCounter.objects.values_list("book", "last")) == {RegisterBook.BIRTH: 10, RegisterBook.DEATH: 6}
+    # Each dossier's event tells the number its own entry got.
+    for entry in RegisterEntry.objects.all():
+        details = DossierEvent.objects.get(dossier=entry.dossier_id, action="approve").details
+        assert details == {"register_number": entry.number, "book_number": entry.book_number}
