@@ -1,10 +1,12 @@
 """Reads of dossiers: every query that depends on who asks goes through here."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from egov.accounts.jurisdiction import filter_to_jurisdiction
-from procedures.models import Dossier, Procedure, Status
+from egov.accounts.models import Role
+from procedures.attachments import EDITABLE_STATUSES
+from procedures.models import Channel, Dossier, Procedure, Status
 
 
 def procedures_active() -> QuerySet[Procedure]:
@@ -12,8 +14,17 @@ def procedures_active() -> QuerySet[Procedure]:
 
 
 def dossiers_of_citizen(user) -> QuerySet[Dossier]:
-    """The citizen's own dossiers, newest first."""
-    return Dossier.objects.filter(applicant=user).select_related("procedure", "unit").order_by("-created_at")
+    """The citizen's own dossiers, newest first.
+
+    A paper dossier that a one-stop officer is still entering for them is not shown until it is filed:
+    the citizen could neither finish nor file it.
+    """
+    return (
+        Dossier.objects.filter(applicant=user)
+        .filter(Q(channel=Channel.ONLINE_SELF) | ~Q(status=Status.DRAFT))
+        .select_related("procedure", "unit")
+        .order_by("-created_at")
+    )
 
 
 def dossier_of_citizen(user, uuid) -> Dossier:
@@ -31,6 +42,30 @@ def dossier_for_viewer(user, uuid) -> Dossier:
     if user.is_citizen:
         return dossier_of_citizen(user, uuid)
     return get_object_or_404(dossiers_in_jurisdiction(user), uuid=uuid)
+
+
+def dossiers_filed_by(user) -> QuerySet[Dossier]:
+    """Dossiers the user files through the filing pages: a citizen's own; for a one-stop officer, the counter,
+    post and assisted dossiers of their unit (never a citizen's own online dossier). Anyone else files none."""
+    if user.is_citizen:
+        return dossiers_of_citizen(user)
+    if user.role == Role.ONE_STOP:
+        return dossiers_in_jurisdiction(user).exclude(channel=Channel.ONLINE_SELF)
+    return Dossier.objects.none()
+
+
+def dossier_filed_by(user, uuid) -> Dossier:
+    """One dossier of `dossiers_filed_by`, whatever its state (for the submit and confirmation pages); else 404."""
+    return get_object_or_404(dossiers_filed_by(user), uuid=uuid)
+
+
+def dossier_to_edit(user, uuid) -> Dossier:
+    """A dossier of `dossiers_filed_by` that may still be changed (a draft, or one sent back for a supplement).
+
+    Any other dossier is a 404, so a citizen or an officer of another commune does not learn that it exists.
+    """
+    editable = dossiers_filed_by(user).filter(status__in=EDITABLE_STATUSES).select_related("applicant")
+    return get_object_or_404(editable, uuid=uuid)
 
 
 def dossier_public_status(*, code: str, phone: str) -> Dossier | None:
