@@ -1,9 +1,16 @@
-"""Filing a dossier online: the multi-step declaration, drafts, the review page and submission."""
+"""Filing a dossier: the multi-step declaration, drafts, the review page and submission.
+
+The same pages serve a citizen filing their own dossier online and a one-stop officer entering a paper
+dossier (or filing online for a citizen) at the counter; `selectors.dossier_to_edit` decides who edits what.
+"""
+
+import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -11,25 +18,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit
 from procedures import declarations
-from procedures.attachments import attachment_add, attachment_remove
-from procedures.declarations.steps import AttachmentsForm, ReceivingUnitForm
+from procedures.attachments import EDITABLE_STATUSES, attachment_add, attachment_remove
+from procedures.declarations.steps import AttachmentsForm, ReceivingUnitForm, RequesterForm
 from procedures.models import Channel, Dossier, Status
-from procedures.selectors import dossier_of_citizen, dossiers_of_citizen, procedures_active
+from procedures.selectors import dossier_filed_by, dossier_to_edit, dossiers_of_citizen, procedures_active
 from procedures.services import (
     DossierActionError,
     dossier_compute_due,
     dossier_create_draft,
+    dossier_receive,
     dossier_resubmit,
     dossier_save_draft,
     dossier_submit,
 )
 
-EDITABLE = (Status.DRAFT, Status.NEEDS_SUPPLEMENT)
 REVIEW_STEP = "kiem-tra"
 # Sent by the review page's "Thay đổi" links, so that saving a step goes back to the review.
 BACK_TO_REVIEW = "kiem-tra"
+# Papers handed over at the counter or by post are checked on paper; their scans are welcome, not required.
+PAPER_CHANNELS = frozenset({Channel.COUNTER, Channel.POST})
 
 
 def _citizen_only(request: HttpRequest) -> None:
@@ -37,13 +47,22 @@ def _citizen_only(request: HttpRequest) -> None:
         raise PermissionDenied(_("Chỉ tài khoản công dân mới nộp hồ sơ trực tuyến ở đây."))
 
 
-def _dossier_to_edit(request: HttpRequest, uuid) -> Dossier:
-    """The citizen's own dossier while it may still be edited; anything else is not found."""
-    _citizen_only(request)
-    dossier = dossier_of_citizen(request.user, uuid)
-    if dossier.status not in EDITABLE:
-        raise Http404
-    return dossier
+def _at_counter(user) -> bool:
+    """A one-stop officer entering a dossier for a citizen (the selector has already checked the unit)."""
+    return user.role == Role.ONE_STOP
+
+
+def _start_url(user, dossier: Dossier) -> str:
+    """Where filing starts and where a saved draft waits: the procedure page, or the officer's intake page."""
+    if _at_counter(user):
+        return reverse("onecounter:intake")
+    return reverse("procedures:file-start", kwargs={"slug": dossier.procedure.slug})
+
+
+def _done_url(user, dossier: Dossier) -> str:
+    if _at_counter(user):
+        return reverse("onecounter:intake-done", kwargs={"uuid": dossier.uuid})
+    return reverse("procedures:file-done", kwargs={"uuid": dossier.uuid})
 
 
 def _progress(procedure, slug: str) -> dict:
@@ -96,7 +115,7 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(_step_url(dossier, declarations.step_slugs(procedure)[0]))
     drafts = (
-        dossiers_of_citizen(request.user).filter(procedure=procedure, status__in=EDITABLE)
+        dossiers_of_citizen(request.user).filter(procedure=procedure, status__in=EDITABLE_STATUSES)
         if request.user.is_authenticated
         else []
     )
@@ -118,7 +137,7 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def file_resume(request: HttpRequest, uuid) -> HttpResponse:
     """Back to the step where the draft was left."""
-    dossier = _dossier_to_edit(request, uuid)
+    dossier = dossier_to_edit(request.user, uuid)
     slugs = declarations.step_slugs(dossier.procedure)
     step = dossier.draft_step if dossier.draft_step in (*slugs, REVIEW_STEP) else slugs[0]
     return redirect(_step_url(dossier, step))
@@ -126,20 +145,21 @@ def file_resume(request: HttpRequest, uuid) -> HttpResponse:
 
 def _save_draft_and_leave(request: HttpRequest, dossier: Dossier, data: dict, step: str) -> HttpResponse:
     dossier_save_draft(dossier=dossier, data=data, step=step)
-    messages.success(
-        request,
-        _(
+    if _at_counter(request.user):
+        message = _("Đã lưu nháp. Hồ sơ nằm trong mục “Hồ sơ đang nhập dở”; bấm “Làm tiếp” để nhập tiếp.")
+    else:
+        message = _(
             "Đã lưu nháp. Khi quay lại, đăng nhập rồi bấm “Làm tiếp” ở trang thủ tục này "
             "(hoặc trong “Hồ sơ của tôi”) để tiếp tục từ bước đang dở."
-        ),
-    )
-    return redirect("procedures:file-start", slug=dossier.procedure.slug)
+        )
+    messages.success(request, message)
+    return redirect(_start_url(request.user, dossier))
 
 
 @login_required
 def file_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
     """One page of the declaration: show it, or check the answers, save them and go on (or save and stop)."""
-    dossier = _dossier_to_edit(request, uuid)
+    dossier = dossier_to_edit(request.user, uuid)
     procedure = dossier.procedure
     if step == REVIEW_STEP:
         # The review is a step too for links built from `draft_step`.
@@ -165,8 +185,14 @@ def file_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
             dossier_save_draft(dossier=dossier, data={step: form.to_stored()}, step=next_step, is_late=late)
             return redirect(_step_url(dossier, next_step))
     else:
-        initial = form_class.to_input(stored) if stored is not None else form_class.initial_for(request.user)
+        # Suggested from the applicant's account: the citizen's own, or the one the officer found by ID number.
+        initial = form_class.to_input(stored) if stored is not None else form_class.initial_for(dossier.applicant)
         form = form_class(initial=initial)
+    intro = form_class.intro
+    if _at_counter(request.user):
+        _autofocus_first_field(form)
+        if issubclass(form_class, RequesterForm):
+            intro = _("Người làm thủ tục (người yêu cầu), như ghi trên tờ khai.")
     return render(
         request,
         "procedures/filing/step.html",
@@ -175,26 +201,32 @@ def file_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
             "procedure": procedure,
             "form": form,
             "title": form_class.title,
-            "intro": form_class.intro,
+            "intro": intro,
             "back_to_review": back_to_review,
-            "back_url": _back_url(dossier, step),
+            "back_url": _back_url(request, dossier, step),
             **_progress(procedure, step),
         },
     )
 
 
-def _back_url(dossier: Dossier, step: str) -> str:
+def _autofocus_first_field(form) -> None:
+    """Officers type fast: the cursor starts in the first field (after errors, the summary takes focus)."""
+    if not form.errors and form.fields:
+        next(iter(form.fields.values())).widget.attrs["autofocus"] = True
+
+
+def _back_url(request: HttpRequest, dossier: Dossier, step: str) -> str:
     slugs = declarations.step_slugs(dossier.procedure)
     position = slugs.index(step)
     if position == 0:
-        return reverse("procedures:file-start", kwargs={"slug": dossier.procedure.slug})
+        return _start_url(request.user, dossier)
     return _step_url(dossier, slugs[position - 1])
 
 
 def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """One file input per paper; a refused file is explained beside its input, the other files are kept."""
     procedure = dossier.procedure
-    documents = declarations.documents_of(procedure)
+    documents = _documents(dossier)
     step = declarations.ATTACHMENTS_STEP
     if request.method == "POST":
         file_errors: dict[str, list[str]] = {}
@@ -219,6 +251,8 @@ def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             return redirect(_step_url(dossier, REVIEW_STEP))
     else:
         form = AttachmentsForm(documents=documents, uploaded=_uploaded(dossier))
+    if _at_counter(request.user):
+        _autofocus_first_field(form)
     attachments = list(dossier.attachments.all())
     slots = [
         {"field": form[document.slug], "files": [a for a in attachments if a.document == document.slug]}
@@ -233,10 +267,20 @@ def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             "form": form,
             "slots": slots,
             "title": declarations.ATTACHMENTS_TITLE,
-            "back_url": _back_url(dossier, step),
+            "at_counter": _at_counter(request.user),
+            "on_paper": dossier.channel in PAPER_CHANNELS,
+            "back_url": _back_url(request, dossier, step),
             **_progress(procedure, step),
         },
     )
+
+
+def _documents(dossier: Dossier) -> list[declarations.Document]:
+    """The papers to upload; for a paper dossier none is required, since the officer holds the originals."""
+    documents = declarations.documents_of(dossier.procedure)
+    if dossier.channel in PAPER_CHANNELS:
+        return [dataclasses.replace(document, required=False) for document in documents]
+    return documents
 
 
 def _uploaded(dossier: Dossier) -> set[str]:
@@ -246,7 +290,7 @@ def _uploaded(dossier: Dossier) -> set[str]:
 @require_POST
 @login_required
 def file_attachment_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
-    dossier = _dossier_to_edit(request, uuid)
+    dossier = dossier_to_edit(request.user, uuid)
     attachment = get_object_or_404(dossier.attachments, pk=pk)
     try:
         attachment_remove(attachment=attachment, user=request.user)
@@ -264,9 +308,11 @@ def _problems(dossier: Dossier) -> list[tuple[str, str]]:
         (slug, _("Phần “%(title)s” chưa khai đủ hoặc cần sửa.") % {"title": declarations.step_title(procedure, slug)})
         for slug in declarations.incomplete_steps(procedure, dossier.data)
     ]
+    uploaded = _uploaded(dossier)
     problems += [
         (declarations.ATTACHMENTS_STEP, _("Chưa tải lên “%(name)s”.") % {"name": document.name})
-        for document in declarations.missing_documents(procedure, _uploaded(dossier))
+        for document in _documents(dossier)
+        if document.required and document.slug not in uploaded
     ]
     return problems
 
@@ -274,7 +320,7 @@ def _problems(dossier: Dossier) -> list[tuple[str, str]]:
 @login_required
 def file_review(request: HttpRequest, uuid) -> HttpResponse:
     """Check your answers: every section with a change link, the late notice, and the button that files."""
-    dossier = _dossier_to_edit(request, uuid)
+    dossier = dossier_to_edit(request.user, uuid)
     procedure = dossier.procedure
     sections = declarations.build_summary(procedure, dossier.data, dossier.attachments.all())
     for section in sections:
@@ -289,43 +335,70 @@ def file_review(request: HttpRequest, uuid) -> HttpResponse:
             "problems": [(_step_url(dossier, slug), message) for slug, message in _problems(dossier)],
             "late_notice": declarations.late_notice(procedure, dossier.data, on=timezone.localdate()),
             "back_url": _step_url(dossier, declarations.step_slugs(procedure)[-1]),
+            "later_url": _start_url(request.user, dossier),
+            "at_counter": _at_counter(request.user),
+            "on_paper": dossier.channel in PAPER_CHANNELS,
             **_progress(procedure, REVIEW_STEP),
         },
     )
+
+
+def _requester_name(dossier: Dossier) -> str:
+    """The requester as declared: the requester step, or the first person of a declaration without one."""
+    slugs = declarations.step_slugs(dossier.procedure)
+    answers = dossier.data.get(RequesterForm.slug) or dossier.data.get(slugs[0]) or {}
+    return str(answers.get("full_name") or "")
+
+
+def _file(dossier: Dossier, user, *, is_late: bool) -> None:
+    """Submit (or resubmit) the dossier; at the counter the officer also receives it, in the same transaction."""
+    with transaction.atomic():
+        if dossier.status == Status.NEEDS_SUPPLEMENT:
+            dossier = dossier_resubmit(dossier=dossier, actor=user, is_late=is_late)
+        else:
+            if _at_counter(user):
+                # A paper dossier may have no account behind it: the worklists and the receipt name the
+                # requester of the declaration. (Drafts are created without a name for counter channels.)
+                Dossier.objects.filter(pk=dossier.pk, status=Status.DRAFT).update(
+                    requester_name=_requester_name(dossier)
+                )
+            dossier = dossier_submit(dossier=dossier, actor=user, is_late=is_late)
+        if _at_counter(user) and dossier.status == Status.SUBMITTED:
+            # The requester stands at the counter: the receipt and its due time are given right away.
+            dossier_receive(dossier=dossier, officer=user)
 
 
 @require_POST
 @login_required
 def file_submit(request: HttpRequest, uuid) -> HttpResponse:
     """File the dossier (or send the supplement). A second click on a filed dossier just shows its code."""
-    _citizen_only(request)
-    dossier = dossier_of_citizen(request.user, uuid)
-    if dossier.status not in EDITABLE:
-        return redirect("procedures:file-done", uuid=dossier.uuid)
+    dossier = dossier_filed_by(request.user, uuid)
+    if dossier.status not in EDITABLE_STATUSES:
+        return redirect(_done_url(request.user, dossier))
     if _problems(dossier):
         messages.error(request, _("Hồ sơ chưa đủ để nộp. Sửa các phần được đánh dấu bên dưới rồi bấm nộp lại."))
         return redirect("procedures:file-review", uuid=dossier.uuid)
     late = declarations.is_late(dossier.procedure, dossier.data, on=timezone.localdate())
-    file = dossier_resubmit if dossier.status == Status.NEEDS_SUPPLEMENT else dossier_submit
     try:
-        file(dossier=dossier, actor=request.user, is_late=late)
+        _file(dossier, request.user, is_late=late)
     except DossierActionError as exc:
         dossier.refresh_from_db()
         # Two clicks at once: the other request filed it; show the one code there is.
-        if dossier.status not in EDITABLE:
-            return redirect("procedures:file-done", uuid=dossier.uuid)
+        if dossier.status not in EDITABLE_STATUSES:
+            return redirect(_done_url(request.user, dossier))
         messages.error(request, str(exc))
         return redirect("procedures:file-review", uuid=dossier.uuid)
-    return redirect("procedures:file-done", uuid=dossier.uuid)
+    return redirect(_done_url(request.user, dossier))
 
 
 @login_required
 def file_done(request: HttpRequest, uuid) -> HttpResponse:
     """The confirmation: the code in large type, what happens next and by when."""
-    _citizen_only(request)
-    dossier = dossier_of_citizen(request.user, uuid)
-    if dossier.status in EDITABLE or not dossier.code:
+    dossier = dossier_filed_by(request.user, uuid)
+    if dossier.status in EDITABLE_STATUSES or not dossier.code:
         return redirect("procedures:file-review", uuid=dossier.uuid)
+    if _at_counter(request.user):
+        return redirect(_done_url(request.user, dossier))
     expected = None
     if dossier.submitted_at:
         expected = dossier_compute_due(dossier=dossier, received_at=dossier.submitted_at)
