@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.jurisdiction import filter_to_jurisdiction
 from egov.accounts.models import Role
-from procedures.models import CLOCK_RUNNING_STATUSES, Channel, Dossier, DossierAccess, DossierEvent, Status
+from procedures.models import (
+    CLOCK_RUNNING_STATUSES,
+    FINAL_STATUSES,
+    Channel,
+    Dossier,
+    DossierAccess,
+    DossierEvent,
+    Status,
+)
 from procedures.selectors import dossiers_in_jurisdiction
 
 
@@ -38,6 +46,9 @@ class Worklist:
     condition: Callable[[datetime], Q]
     # Roles whose work this list is; others see it too but it is not in their first row of tabs.
     roles: frozenset[str]
+    # Lists of dossiers still open are counted in the tabs; counting every dossier ever filed is not worth
+    # a scan that grows each year.
+    counted: bool = True
 
 
 COMMUNE_DESKS = frozenset({Role.ONE_STOP, Role.JUSTICE, Role.LEADER})
@@ -93,7 +104,7 @@ WORKLISTS: tuple[Worklist, ...] = (
         lambda now: Q(status=Status.DRAFT) & ~Q(channel=Channel.ONLINE_SELF),
         frozenset({Role.ONE_STOP}),
     ),
-    Worklist("tat-ca", _("Tất cả"), lambda now: ~Q(status=Status.DRAFT), frozenset()),
+    Worklist("tat-ca", _("Tất cả"), lambda now: ~Q(status=Status.DRAFT), frozenset(), counted=False),
 )
 WORKLIST_BY_SLUG = {worklist.slug: worklist for worklist in WORKLISTS}
 
@@ -114,11 +125,18 @@ def _workspace_dossiers(user) -> QuerySet[Dossier]:
     return dossiers_in_jurisdiction(user).exclude(status=Status.DRAFT, channel=Channel.ONLINE_SELF)
 
 
-def worklist_counts(user, *, now: datetime | None = None) -> dict[str, int]:
-    """How many dossiers each list holds for the officer, in one query."""
+def worklist_counts(user, *, now: datetime | None = None) -> dict[str, int | None]:
+    """How many dossiers each counted list holds for the officer (None for the others), in one query
+    over the open dossiers only, so its cost follows the work in hand rather than the archive."""
     now = now or timezone.now()
-    aggregates = {worklist.slug: Count("pk", filter=worklist.condition(now)) for worklist in WORKLISTS}
-    return _workspace_dossiers(user).order_by().aggregate(**aggregates)
+    counted = [worklist for worklist in WORKLISTS if worklist.counted]
+    aggregates = {worklist.slug: Count("pk", filter=worklist.condition(now)) for worklist in counted}
+    # A positive list of states, so the (unit, status) index is used rather than a scan of the archive.
+    open_statuses = [status for status in Status.values if status not in FINAL_STATUSES]
+    open_dossiers = _workspace_dossiers(user).filter(status__in=open_statuses).order_by()
+    counts: dict[str, int | None] = {worklist.slug: None for worklist in WORKLISTS}
+    counts.update(open_dossiers.aggregate(**aggregates))
+    return counts
 
 
 @dataclass(frozen=True)
@@ -165,10 +183,12 @@ def worklist_dossiers(user, slug: str, query: WorklistQuery, *, now: datetime | 
         queryset = queryset.filter(submitted_at__date__gte=query.date_from)
     if query.date_to:
         queryset = queryset.filter(submitted_at__date__lte=query.date_to)
-    # Due soonest first (dossiers without a due time after), then the oldest filed.
-    return queryset.select_related("unit", "procedure", "applicant", "assignee").order_by(
-        "due_at", "submitted_at", "pk"
-    )
+    queryset = queryset.select_related("unit", "procedure", "applicant", "assignee")
+    if not WORKLIST_BY_SLUG[slug].counted:
+        # The archive: newest first, which an index serves without sorting every dossier ever filed.
+        return queryset.order_by("-submitted_at", "-pk")
+    # Work in hand: due soonest first (dossiers without a due time after), then the oldest filed.
+    return queryset.order_by("due_at", "submitted_at", "pk")
 
 
 def dossier_for_officer(user, uuid) -> Dossier:

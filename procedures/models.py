@@ -212,6 +212,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["unit", "-submitted_at"]),
         ]
 
     def __str__(self) -> str:
