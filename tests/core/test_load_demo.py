@@ -1,11 +1,27 @@
-"""`manage.py load_demo`: one demo account per role, in the right unit, able to log in, however often it runs."""
+"""`manage.py load_demo`: one demo account per role, in the right unit, able to log in, and a fortnight of
+dossiers at Phường Phúc Xá written by the real services, however often and whenever it runs."""
+
+from datetime import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
-from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from procedures.models import Procedure
+from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD
+from egov.notifications import gateway
+from egov.workcal.calendar import get_calendar
+from procedures.models import (
+    BOOK_OF_FORM,
+    Channel,
+    Dossier,
+    FormKind,
+    Procedure,
+    RegisterEntry,
+    Status,
+)
+from procedures.services import newborn_id_number_check
+from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +35,34 @@ EXPECTED_UNITS = {
     Role.CITY: "Hà Nội",
 }
 
+# Wednesday 25/11/2026, the day after Culture Day (a public holiday), mid-morning.
+LOADED_AT = at(2026, 11, 25, 10, 30)
+
+
+def load_demo_at(monkeypatch, moment: datetime) -> None:
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
+    call_command("load_demo", verbosity=0)
+
 
 @pytest.fixture
-def demo_loaded() -> None:
-    call_command("load_demo", verbosity=0)
+def demo_loaded(monkeypatch) -> None:
+    load_demo_at(monkeypatch, LOADED_AT)
     # Someone changed a password in between: the second run resets it.
     User.objects.filter(username=DEMO_ACCOUNTS[0].username).update(password="!")
-    call_command("load_demo", verbosity=0)
+    # A day later: the dossiers are not loaded again on top of the first ones.
+    load_demo_at(monkeypatch, at(2026, 11, 26, 9))
+
+
+@pytest.fixture
+def demo(monkeypatch) -> None:
+    load_demo_at(monkeypatch, LOADED_AT)
+
+
+def demo_dossiers():
+    return Dossier.objects.select_related("procedure", "unit").order_by("code")
+
+
+# --- accounts and catalogue -------------------------------------------------------------------------------
 
 
 def test_running_twice_leaves_exactly_one_account_per_role(demo_loaded):
@@ -63,3 +100,140 @@ def test_officers_work_in_a_unit_of_their_role_level(demo_loaded):
 def test_only_the_city_account_may_use_the_admin(demo_loaded):
     admins = User.objects.filter(is_staff=True, is_superuser=True)
     assert list(admins.values_list("role", flat=True)) == [Role.CITY]
+
+
+# --- dossiers ---------------------------------------------------------------------------------------------
+
+
+def test_the_dossiers_are_loaded_once_at_phuc_xa(demo_loaded):
+    assert Dossier.objects.count() == len(DEMO_DOSSIERS)
+    assert set(Dossier.objects.values_list("unit__name", flat=True)) == {"Phường Phúc Xá"}
+
+
+def test_the_dossiers_show_every_procedure_channel_and_stage(demo):
+    dossiers = list(demo_dossiers())
+
+    assert {d.procedure.code for d in dossiers} == set(Procedure.objects.values_list("code", flat=True))
+    assert {d.channel for d in dossiers} == set(Channel.values)
+    assert {d.status for d in dossiers} == set(Status.values) - {Status.DRAFT, Status.WITHDRAWN}
+
+
+def test_the_event_log_is_a_chain_of_transitions_in_the_past(demo):
+    for dossier in demo_dossiers():
+        events = list(dossier.events.all())
+        assert events[0].from_status == Status.DRAFT, dossier
+        transitions = [e for e in events if e.action != "apologize"]
+        for before, after in zip(transitions, transitions[1:], strict=False):
+            assert before.to_status == after.from_status, dossier
+        assert transitions[-1].to_status == dossier.status, dossier
+        times = [e.at for e in events]
+        assert times == sorted(times), dossier
+        assert dossier.created_at <= times[0] and times[-1] < LOADED_AT, dossier
+        submitted_on = timezone.localtime(get_calendar().receipt_start(dossier.submitted_at)).date()
+        assert dossier.code.startswith(f"00001-{submitted_on:%y%m%d}-"), dossier
+
+
+def test_the_daily_codes_follow_the_order_of_filing(demo):
+    dossiers = list(Dossier.objects.order_by("submitted_at"))
+    by_day: dict[str, list[str]] = {}
+    for dossier in dossiers:
+        day = dossier.code[:12]
+        by_day.setdefault(day, []).append(dossier.code[-4:])
+    for numbers in by_day.values():
+        assert numbers == [f"{n:04d}" for n in range(1, len(numbers) + 1)]
+
+
+def test_counter_dossiers_name_the_declared_requester_and_a_contact(demo):
+    for dossier in demo_dossiers().exclude(channel=Channel.ONLINE_SELF):
+        assert dossier.applicant is None, dossier
+        assert dossier.requester_name and dossier.contact_phone.startswith("0"), dossier
+
+
+def test_the_names_are_varied(demo):
+    dossiers = list(demo_dossiers())
+    children = {d.data["tre-em"]["full_name"] for d in dossiers if "tre-em" in d.data}
+    deceased = {d.data["nguoi-da-mat"]["full_name"] for d in dossiers if "nguoi-da-mat" in d.data}
+    requesters = {d.requester_name for d in dossiers}
+
+    assert len(children) >= 6
+    assert len(deceased) >= 4
+    assert len(requesters) >= 15
+
+
+def test_the_citizen_has_dossiers_of_their_own_to_follow(demo):
+    citizen = User.objects.get(role=Role.CITIZEN)
+    mine = Dossier.objects.filter(applicant=citizen)
+
+    assert set(mine.values_list("channel", flat=True)) == {Channel.ONLINE_SELF}
+    assert {Status.SUBMITTED, Status.NEEDS_SUPPLEMENT, Status.RESULT_READY, Status.DELIVERED} <= set(
+        mine.values_list("status", flat=True)
+    )
+    assert set(mine.values_list("contact_phone", flat=True)) == {citizen.phone}
+
+
+def test_one_dossier_is_overdue_and_one_has_an_apology_slip(demo):
+    now = LOADED_AT
+    [overdue] = [d for d in demo_dossiers() if d.is_overdue(now)]
+    [apologized] = Dossier.objects.exclude(apology_at=None)
+
+    assert (overdue.procedure.code, overdue.status) == ("HT-KS", Status.PROCESSING)
+    assert apologized.events.filter(action="apologize").count() == 1
+    assert apologized.due_at > now
+
+
+def test_register_entries_are_numbered_in_the_order_they_were_signed(demo):
+    registered = demo_dossiers().filter(register_entry__isnull=False)
+    assert registered.count() == RegisterEntry.objects.count() >= 8
+    for book in {entry.book for entry in RegisterEntry.objects.all()}:
+        entries = list(RegisterEntry.objects.filter(book=book).order_by("registered_at"))
+        assert [e.number for e in entries] == list(range(1, len(entries) + 1)), book
+    for dossier in registered:
+        entry = dossier.register_entry
+        assert entry.book == BOOK_OF_FORM[dossier.procedure.form_kind]
+        approve = dossier.events.get(action="approve")
+        assert approve.details["register_number"] == entry.number
+        if dossier.procedure.form_kind in (FormKind.BIRTH, FormKind.BIRTH_3IN1):
+            # The newborn's number agrees with the child's sex and birth year.
+            assert newborn_id_number_check(dossier=dossier, value=entry.personal_id_number)
+
+
+def test_3in1_dossiers_wait_for_their_linked_records(demo):
+    linked = [d for d in demo_dossiers() if d.procedure.agencies]
+
+    assert Status.REGISTERED in {d.status for d in linked}
+    assert not {d.status for d in linked} & {Status.RESULT_READY, Status.DELIVERED}
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        at(2026, 11, 23, 7),  # a Monday before office hours
+        at(2026, 11, 21, 11),  # a Saturday
+        at(2026, 2, 23, 10),  # the first working day after Tết 2026
+        at(2026, 1, 6, 16),  # early January: the fortnight straddles two register years
+    ],
+    ids=["monday-early", "saturday", "after-tet", "new-year"],
+)
+def test_whenever_it_is_loaded_the_story_is_in_the_past_and_one_dossier_is_late(monkeypatch, moment):
+    load_demo_at(monkeypatch, moment)
+
+    assert Dossier.objects.count() == len(DEMO_DOSSIERS)
+    assert max(Dossier.objects.values_list("events__at", flat=True)) < moment
+    assert [d.procedure.code for d in demo_dossiers() if d.is_overdue(moment)] == ["HT-KS"]
+    for book_year in RegisterEntry.objects.values_list("book", "year").distinct():
+        numbers = RegisterEntry.objects.filter(book=book_year[0], year=book_year[1]).values_list("number", flat=True)
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nobody_is_told_about_the_made_up_past(monkeypatch, settings, mailoutbox):
+    # Were the notifications sent, these settings would deliver them here, on commit, in this process.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.SMS_BACKEND = "locmem"
+    gateway.sms_outbox.clear()
+
+    load_demo_at(monkeypatch, LOADED_AT)
+
+    assert Dossier.objects.count() == len(DEMO_DOSSIERS)
+    assert gateway.sms_outbox == []
+    assert mailoutbox == []
