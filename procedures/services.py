@@ -45,16 +45,22 @@ class DossierActionError(Exception):
     """A transition that may not happen now; the message is for the person who tried, in Vietnamese."""
 
 
-def dossier_create_draft(*, procedure: Procedure, unit: AdministrativeUnit, applicant, channel: str) -> Dossier:
-    """Start a dossier in `draft`; nothing is filed until `dossier_submit`."""
+def dossier_create_draft(
+    *, procedure: Procedure, unit: AdministrativeUnit, applicant, channel: str, contact_phone: str = ""
+) -> Dossier:
+    """Start a dossier in `draft`; nothing is filed until `dossier_submit`.
+
+    Online, the contact is the citizen's own account; at the counter it is the phone the officer was given.
+    """
+    online_self = channel == Channel.ONLINE_SELF
     return Dossier.objects.create(
         procedure=procedure,
         unit=unit,
         applicant=applicant if applicant is not None and applicant.is_citizen else None,
         channel=channel,
-        requester_name=getattr(applicant, "full_name", "") if channel == Channel.ONLINE_SELF else "",
-        contact_phone=(getattr(applicant, "phone", "") or "") if channel == Channel.ONLINE_SELF else "",
-        contact_email=(getattr(applicant, "email", "") or "") if channel == Channel.ONLINE_SELF else "",
+        requester_name=getattr(applicant, "full_name", "") if online_self else "",
+        contact_phone=(getattr(applicant, "phone", "") or "") if online_self else contact_phone,
+        contact_email=(getattr(applicant, "email", "") or "") if online_self else "",
     )
 
 
@@ -259,9 +265,24 @@ def _late_field(is_late: bool | None) -> dict:
     return {} if is_late is None else {"is_late": is_late}
 
 
-def dossier_submit(*, dossier: Dossier, actor, is_late: bool | None = None) -> Dossier:
-    """File a draft: it gets its code and waits for the one-stop officer; `is_late` flags a late registration."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="submit", fields=_late_field(is_late))
+def dossier_submit(*, dossier: Dossier, actor, is_late: bool | None = None, requester_name: str = "") -> Dossier:
+    """File a draft: it gets its code and waits for the one-stop officer; `is_late` flags a late registration.
+
+    `requester_name` names the requester of a paper dossier, which may have no account behind it.
+    """
+    fields = _late_field(is_late)
+    if requester_name:
+        fields["requester_name"] = requester_name[:120]
+    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="submit", fields=fields)
+
+
+def dossier_file_at_counter(*, dossier: Dossier, officer, is_late: bool | None, requester_name: str) -> Dossier:
+    """The one-stop officer files a counter dossier and, the requester standing there, receives it at once."""
+    with transaction.atomic():
+        if dossier.status == Status.NEEDS_SUPPLEMENT:
+            return dossier_resubmit(dossier=dossier, actor=officer, is_late=is_late)
+        dossier = dossier_submit(dossier=dossier, actor=officer, is_late=is_late, requester_name=requester_name)
+        return dossier_receive(dossier=dossier, officer=officer)
 
 
 def dossier_receive(*, dossier: Dossier, officer) -> Dossier:

@@ -52,12 +52,12 @@ def _open_draft(request: HttpRequest, cleaned: dict) -> Dossier:
     first_step = declarations.step_slugs(procedure)[0]
     with transaction.atomic():
         dossier = dossier_create_draft(
-            procedure=procedure, unit=request.user.unit, applicant=applicant, channel=cleaned["channel"]
+            procedure=procedure,
+            unit=request.user.unit,
+            applicant=applicant,
+            channel=cleaned["channel"],
+            contact_phone=cleaned["contact_phone"] or (applicant.phone if applicant else "") or "",
         )
-        phone = cleaned["contact_phone"] or (applicant.phone if applicant else "") or ""
-        if phone:
-            # The draft service fills the contact only from the citizen's own account on online filing.
-            Dossier.objects.filter(pk=dossier.pk).update(contact_phone=phone)
         if id_number and applicant is None and first_step == RequesterForm.slug:
             # No account to suggest the requester from: at least the number typed here is not typed twice.
             dossier_save_draft(dossier=dossier, data={first_step: {"id_number": id_number}}, step=first_step)

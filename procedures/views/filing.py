@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -29,7 +28,7 @@ from procedures.services import (
     DossierActionError,
     dossier_compute_due,
     dossier_create_draft,
-    dossier_receive,
+    dossier_file_at_counter,
     dossier_resubmit,
     dossier_save_draft,
     dossier_submit,
@@ -352,20 +351,12 @@ def _requester_name(dossier: Dossier) -> str:
 
 def _file(dossier: Dossier, user, *, is_late: bool) -> None:
     """Submit (or resubmit) the dossier; at the counter the officer also receives it, in the same transaction."""
-    with transaction.atomic():
-        if dossier.status == Status.NEEDS_SUPPLEMENT:
-            dossier = dossier_resubmit(dossier=dossier, actor=user, is_late=is_late)
-        else:
-            if _at_counter(user):
-                # A paper dossier may have no account behind it: the worklists and the receipt name the
-                # requester of the declaration. (Drafts are created without a name for counter channels.)
-                Dossier.objects.filter(pk=dossier.pk, status=Status.DRAFT).update(
-                    requester_name=_requester_name(dossier)
-                )
-            dossier = dossier_submit(dossier=dossier, actor=user, is_late=is_late)
-        if _at_counter(user) and dossier.status == Status.SUBMITTED:
-            # The requester stands at the counter: the receipt and its due time are given right away.
-            dossier_receive(dossier=dossier, officer=user)
+    if _at_counter(user):
+        dossier_file_at_counter(dossier=dossier, officer=user, is_late=is_late, requester_name=_requester_name(dossier))
+    elif dossier.status == Status.NEEDS_SUPPLEMENT:
+        dossier_resubmit(dossier=dossier, actor=user, is_late=is_late)
+    else:
+        dossier_submit(dossier=dossier, actor=user, is_late=is_late)
 
 
 @require_POST
