@@ -118,7 +118,7 @@ class DemoDossier:
 
 def _filed_at_counter(days_ago: int, clock: str) -> tuple[Step, ...]:
     # An officer enters the paper (or files online for the citizen) and receives it in the same visit.
-    return Step(days_ago, clock, "submit"), Step(days_ago, clock, "receive")
+    return (Step(days_ago, clock, "file_at_counter"),)
 
 
 def _person(full_name: str, birth_date: str, id_number: str, **more: str) -> dict[str, str]:
@@ -567,30 +567,35 @@ def _newborn_id_number(dossier: Dossier) -> str:
 
 
 def _draft_filed(spec: DemoDossier, *, procedure: Procedure, unit, people: DemoPeople, on: date) -> Dossier:
-    online_self = spec.channel == Channel.ONLINE_SELF
     dossier = services.dossier_create_draft(
         procedure=procedure,
         unit=unit,
-        applicant=people.citizen if online_self else people.one_stop,
+        applicant=people.citizen if spec.channel == Channel.ONLINE_SELF else people.one_stop,
         channel=spec.channel,
+        contact_phone=spec.phone,
     )
     data = sample_data(procedure, on=on, **spec.answers)
-    dossier = services.dossier_save_draft(dossier=dossier, data=data, step=declarations.step_slugs(procedure)[-1])
-    if not online_self:
-        # As at the counter: the officer types the contact, and the worklists name the declared requester.
-        Dossier.objects.filter(pk=dossier.pk).update(
-            requester_name=_declared_requester(procedure, data), contact_phone=spec.phone
-        )
-        dossier.refresh_from_db()
-    return dossier
+    return services.dossier_save_draft(dossier=dossier, data=data, step=declarations.step_slugs(procedure)[-1])
 
 
 def _step_replay(step: Step, dossier: Dossier, *, spec: DemoDossier, people: DemoPeople, timeline: Timeline):
     """Fire one step through its service, as the person whose job it is."""
-    filer = people.citizen if spec.channel == Channel.ONLINE_SELF else people.one_stop
+    online_self = spec.channel == Channel.ONLINE_SELF
+    # As the filing pages do: the late flag from the declaration, and paper dossiers named by their requester.
+    is_late = declarations.is_late(dossier.procedure, dossier.data, on=timezone.localdate())
+    requester_name = "" if online_self else _declared_requester(dossier.procedure, dossier.data)
     match step.action:
         case "submit":
-            return services.dossier_submit(dossier=dossier, actor=filer)
+            return services.dossier_submit(
+                dossier=dossier,
+                actor=people.citizen if online_self else people.one_stop,
+                is_late=is_late,
+                requester_name=requester_name,
+            )
+        case "file_at_counter":
+            return services.dossier_file_at_counter(
+                dossier=dossier, officer=people.one_stop, is_late=is_late, requester_name=requester_name
+            )
         case "receive":
             return services.dossier_receive(dossier=dossier, officer=people.one_stop)
         case "start":
