@@ -447,7 +447,7 @@ _WITH_REQUESTER = frozenset(
 )
 
 
-def _person(facts: Facts, user) -> str:
+def _person(user) -> str:
     if user is None:
         return _("Hệ thống (liên thông)")
     if user.is_citizen:
@@ -461,7 +461,7 @@ def _holder_after(facts: Facts, event: DossierEvent) -> str:
     if status in _WITH_REQUESTER or event.action == "apologize":
         return _("%(name)s (người nộp)") % {"name": facts.requester_names}
     if status == Status.PROCESSING and dossier.assignee is not None:
-        return _person(facts, dossier.assignee)
+        return _person(dossier.assignee)
     if status == Status.REGISTERED and dossier.procedure.agencies:
         return ", ".join(str(Agency(agency).label) for agency in dossier.procedure.agencies)
     desks = {
@@ -475,10 +475,10 @@ def _holder_after(facts: Facts, event: DossierEvent) -> str:
 def _handover(facts: Facts, event: DossierEvent) -> tuple[str, str]:
     """(who gave, who received): receiving and starting are takes, every other action hands the dossier on."""
     if event.action == "receive":
-        return _("%(name)s (người nộp)") % {"name": facts.requester_names}, _person(facts, event.actor)
+        return _("%(name)s (người nộp)") % {"name": facts.requester_names}, _person(event.actor)
     if event.action == "start":
-        return str(Role.ONE_STOP.label), _person(facts, event.actor)
-    return _person(facts, event.actor), _holder_after(facts, event)
+        return str(Role.ONE_STOP.label), _person(event.actor)
+    return _person(event.actor), _holder_after(facts, event)
 
 
 def _timeliness(facts: Facts, event: DossierEvent) -> str:

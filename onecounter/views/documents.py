@@ -1,3 +1,56 @@
-"""placeholder"""
+"""The printed documents of a dossier as PDF downloads, and the public page their QR codes point to."""
 
-urlpatterns: list = []
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from onecounter.documents import available_documents, issued_documents, mask_name, registered_people, render_document
+from procedures import selectors
+from procedures.models import Dossier, DossierAccess, RegisterEntry, Status
+from procedures.services import dossier_access_record
+
+
+@login_required
+@require_GET
+@never_cache
+def document(request: HttpRequest, uuid, kind: str) -> HttpResponse:
+    """One document of a dossier the user may see (their own, or one in their jurisdiction); else a 404."""
+    dossier = selectors.dossier_for_viewer(request.user, uuid)
+    if kind not in {available.slug for available in available_documents(dossier, request.user)}:
+        raise Http404
+    pdf = render_document(kind, dossier)
+    dossier_access_record(dossier=dossier, user=request.user, what=DossierAccess.What.DOCUMENT, detail=kind)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
+    return response
+
+
+@require_GET
+def verify(request: HttpRequest, uuid) -> HttpResponse:
+    """What a person holding a paper needs to check it is genuine, and no personal data beyond a masked name."""
+    dossier = get_object_or_404(
+        Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure", "unit"), uuid=uuid
+    )
+    entry = RegisterEntry.objects.filter(dossier=dossier).first()
+    response = render(
+        request,
+        "onecounter/verify.html",
+        {
+            "dossier": dossier,
+            "documents": issued_documents(dossier),
+            "entry": entry,
+            "names": [mask_name(name) for name in registered_people(dossier)],
+        },
+    )
+    # The page exists for whoever holds the paper, not for search engines.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+urlpatterns = [
+    path("mot-cua/ho-so/<uuid:uuid>/in/<slug:kind>/", document, name="document"),
+    path("xac-minh/<uuid:uuid>/", verify, name="verify"),
+]
