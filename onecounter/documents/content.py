@@ -10,7 +10,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
@@ -47,6 +46,7 @@ from procedures.declarations.steps import (
     RequesterForm,
     StepForm,
 )
+from procedures.events import event_label
 from procedures.models import Agency, Dossier, DossierEvent, FormKind, RegisterEntry, Status
 
 
@@ -425,22 +425,6 @@ def apology(facts: Facts) -> Sheet:
 
 # --- the control sheet -----------------------------------------------------------------------------------------
 
-CONTROL_STEPS = {
-    "submit": gettext_lazy("Nộp hồ sơ"),
-    "receive": gettext_lazy("Tiếp nhận hồ sơ"),
-    "start": gettext_lazy("Nhận giải quyết"),
-    "propose": gettext_lazy("Trình ký"),
-    "request_supplement": gettext_lazy("Yêu cầu bổ sung"),
-    "resubmit": gettext_lazy("Bổ sung hồ sơ"),
-    "refuse": gettext_lazy("Từ chối tiếp nhận"),
-    "send_back": gettext_lazy("Trả lại để sửa"),
-    "approve": gettext_lazy("Ký duyệt, vào sổ hộ tịch"),
-    "reject": gettext_lazy("Từ chối giải quyết"),
-    "settle": gettext_lazy("Có kết quả"),
-    "deliver": gettext_lazy("Trả kết quả"),
-    "withdraw": gettext_lazy("Rút hồ sơ"),
-    "apologize": gettext_lazy("Xin lỗi, hẹn lại ngày trả"),
-}
 # Statuses after which the requester holds the dossier (asked for papers, refused, finished).
 _WITH_REQUESTER = frozenset(
     {Status.NEEDS_SUPPLEMENT, Status.DELIVERED, Status.REFUSED, Status.REJECTED, Status.WITHDRAWN}
@@ -522,7 +506,7 @@ def control_sheet(facts: Facts) -> Sheet:
         rows.append(
             [
                 str(number),
-                str(CONTROL_STEPS.get(event.action, event.action)),
+                event_label(event.action),
                 giver,
                 receiver,
                 at.strftime("%H:%M %d/%m/%Y"),

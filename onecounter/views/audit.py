@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from onecounter.selectors import audit_accesses, audit_events, may_read_audit
-from onecounter.views.dossier import event_label
+from procedures.events import event_label
 
 PAGE_SIZE = 50
 VIEWS = ("thao-tac", "luot-xem")

@@ -20,16 +20,16 @@ from onecounter.forms import ActionForm, ApologyForm
 from onecounter.selectors import dossier_for_officer, may_read_audit
 from onecounter.views.worklist import officer_required, worklist_tabs
 from procedures import declarations, services
+from procedures.events import event_label
 from procedures.models import Channel, DossierAccess, FormKind, RegisterEntry, Status
 
 
 @dataclass(frozen=True)
 class Action:
-    """A transition as the workspace offers it: its button, what the log calls it, and the service it calls."""
+    """A transition as the workspace offers it: its button and the service it calls."""
 
     name: str
     button: Promise
-    done: Promise
     call: Callable[..., object]
     # "primary" is the next step of the normal path; "danger" ends or sets back the dossier.
     kind: str = "primary"
@@ -53,31 +53,26 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "receive",
         gettext_lazy("Tiếp nhận hồ sơ"),
-        gettext_lazy("Tiếp nhận"),
         _without_reason(services.dossier_receive, "officer"),
     ),
     Action(
         "start",
         gettext_lazy("Nhận xử lý"),
-        gettext_lazy("Bắt đầu giải quyết"),
         _without_reason(services.dossier_start, "officer"),
     ),
     Action(
         "propose",
         gettext_lazy("Trình lãnh đạo ký"),
-        gettext_lazy("Trình ký"),
         _without_reason(services.dossier_propose, "officer"),
     ),
-    Action("approve", gettext_lazy("Ký duyệt và vào sổ"), gettext_lazy("Ký duyệt, vào sổ hộ tịch"), _approve),
+    Action("approve", gettext_lazy("Ký duyệt và vào sổ"), _approve),
     Action(
         "deliver",
         gettext_lazy("Xác nhận đã trả kết quả"),
-        gettext_lazy("Trả kết quả"),
         _without_reason(services.dossier_deliver, "officer"),
     ),
     Action(
         "request_supplement",
-        gettext_lazy("Yêu cầu bổ sung"),
         gettext_lazy("Yêu cầu bổ sung"),
         _with_reason(services.dossier_request_supplement, "officer"),
         kind="secondary",
@@ -85,13 +80,11 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "send_back",
         gettext_lazy("Trả lại để sửa"),
-        gettext_lazy("Trả lại để sửa"),
         _with_reason(services.dossier_send_back, "leader"),
         kind="secondary",
     ),
     Action(
         "refuse",
-        gettext_lazy("Từ chối tiếp nhận"),
         gettext_lazy("Từ chối tiếp nhận"),
         _with_reason(services.dossier_refuse, "officer"),
         kind="danger",
@@ -99,32 +92,17 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         "reject",
         gettext_lazy("Từ chối giải quyết"),
-        gettext_lazy("Từ chối giải quyết"),
         _with_reason(services.dossier_reject, "leader"),
         kind="danger",
     ),
     Action(
         "withdraw",
         gettext_lazy("Rút hồ sơ theo đề nghị của người nộp"),
-        gettext_lazy("Rút hồ sơ"),
         _with_reason(services.dossier_withdraw, "actor"),
         kind="danger",
     ),
 )
 ACTION_BY_NAME = {action.name: action for action in ACTIONS}
-# How the history names what is not one of the officer's buttons.
-OTHER_EVENTS: dict[str, Promise] = {
-    "submit": gettext_lazy("Nộp hồ sơ"),
-    "resubmit": gettext_lazy("Bổ sung, gửi lại"),
-    "settle": gettext_lazy("Có kết quả (các cơ quan liên thông đã xong)"),
-    "apologize": gettext_lazy("Xin lỗi, hẹn lại ngày trả kết quả"),
-}
-
-
-def event_label(action: str) -> str:
-    if action in ACTION_BY_NAME:
-        return str(ACTION_BY_NAME[action].done)
-    return str(OTHER_EVENTS.get(action, action))
 
 
 def _asks_id_number(dossier) -> bool:
@@ -221,7 +199,7 @@ def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("onecounter:dossier", uuid=dossier.uuid)
     messages.success(
-        request, _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.") % {"action": definition.done, "code": dossier}
+        request, _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.") % {"action": event_label(action), "code": dossier}
     )
     return _back(request, dossier)
 
