@@ -376,10 +376,11 @@ def dossier_apologize(*, dossier: Dossier, officer, new_day: date, reason: str) 
             raise DossierActionError(_("Không thể hẹn lại ngày trả cho hồ sơ %(code)s lúc này.") % {"code": dossier})
         if not calendar.is_working_day(new_day):
             raise DossierActionError(_("Ngày hẹn mới phải là ngày làm việc."))
-        new_due = calendar.office_end(new_day)
         now = timezone.now()
-        if new_due <= max(now, dossier.due_at):
-            raise DossierActionError(_("Ngày hẹn mới phải sau hạn cũ và sau hôm nay."))
+        # A later day, not a later hour: the slip names a new day for the citizen to come back.
+        if new_day <= max(timezone.localdate(now), timezone.localtime(dossier.due_at).date()):
+            raise DossierActionError(_("Ngày hẹn mới phải sau ngày hẹn cũ và sau hôm nay."))
+        new_due = calendar.office_end(new_day)
         old_due = dossier.due_at
         dossier.due_at = new_due
         dossier.apology_at = now
@@ -392,7 +393,10 @@ def dossier_apologize(*, dossier: Dossier, officer, new_day: date, reason: str) 
             from_status=dossier.status,
             to_status=dossier.status,
             reason=reason,
-            details={"old_due": old_due.isoformat(), "new_due": new_due.isoformat()},
+            details={
+                "old_due": timezone.localtime(old_due).isoformat(),
+                "new_due": timezone.localtime(new_due).isoformat(),
+            },
         )
     return dossier
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # The 63 province codes of the ID number (Thông tư 07/2016/TT-BCA), i.e. the GSO codes of the provinces as
@@ -135,7 +136,7 @@ def parse_id_number(value: str, *, today: datetime.date | None = None) -> IdNumb
         )
     century, sex = CENTURY_SEX_DIGITS[century_digit]
     birth_year = century + int(year_digits)
-    if birth_year > (today or datetime.date.today()).year:
+    if birth_year > (today or timezone.localdate()).year:
         raise ValidationError(
             _("Năm sinh ghi trong số định danh (chữ số thứ 4 đến 6) ở tương lai. Kiểm tra lại số."),
             code="future",

@@ -53,6 +53,26 @@ def rural_commune(rural_district):
     )
 
 
+class Clock:
+    """The time the services see (Monday 7 December 2026, 09:00 in Hanoi, until a test moves it)."""
+
+    def __init__(self) -> None:
+        from tests.workcal.conftest import at
+
+        self.now = at(2026, 12, 7, 9)
+
+    def set(self, moment) -> None:
+        self.now = moment
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """`clock.now = …` (or `clock.set(…)`) moves the time every service and `timezone.now()` see."""
+    clock = Clock()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: clock.now)
+    return clock
+
+
 PASSWORD = "mat-khau-thu-nghiem-2026"
 
 

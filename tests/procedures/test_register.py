@@ -31,18 +31,6 @@ GIRL_2026 = "001326000123"
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The time the services see: `clock.now = …` moves it."""
-
-    class Clock:
-        now = MONDAY_9
-
-    clock = Clock()
-    monkeypatch.setattr("django.utils.timezone.now", lambda: clock.now)
-    return clock
-
-
-@pytest.fixture
 def death_procedure(db):
     return make_procedure("KT", form_kind="death", name="Đăng ký khai tử")
 

@@ -1,6 +1,6 @@
 """The dossier services on the database: each transition with its event and effects, and every refusal."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -35,23 +35,6 @@ WRONG_STATE = "không thể thực hiện thao tác này"
 
 # December 2026: Mon 7 … Fri 11, Sat 12, Sun 13, Mon 14; no public holiday.
 MONDAY = (2026, 12, 7)
-
-
-class Clock:
-    """The time the services see; tests move it by hand."""
-
-    def __init__(self) -> None:
-        self.now = at(*MONDAY, 9)
-
-    def set(self, moment: datetime) -> None:
-        self.now = moment
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr("django.utils.timezone.now", lambda: clock.now)
-    return clock
 
 
 @pytest.fixture
