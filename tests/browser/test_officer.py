@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from selenium.webdriver.common.by import By
 
+from egov.workcal.calendar import get_calendar
 from onecounter.selectors import WORKLISTS
 from procedures import services
 from procedures.models import Channel, Dossier, RegisterEntry, Status
@@ -41,9 +42,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DESK = 1280
 PHONE = 390
 HEIGHT = 900
-SUPPLEMENT_REASON = "Thiếu bản chụp giấy chứng sinh; đề nghị tải lên bản chụp rõ nét cả hai mặt."
 # Pictures for a person to look at; the extra pages they need are visited only then.
 PICTURES = bool(os.environ.get("SCREENSHOTS"))
+SUPPLEMENT_REASON = "Thiếu bản chụp giấy chứng sinh; đề nghị tải lên bản chụp rõ nét cả hai mặt."
 SEND_BACK_REASON = "Sửa quê quán của trẻ theo tờ khai: xã Tản Lĩnh, huyện Ba Vì."
 
 
@@ -182,7 +183,7 @@ def assert_printables_are_pdf(browser, *, including: tuple[str, ...]) -> None:
 def test_a_birth_dossier_goes_from_the_counter_to_the_register_and_back_to_the_citizen(
     browser, live_server, people, birth
 ):
-    dossier = birth()
+    dossier, another = birth(), birth()
     viewport(browser, DESK)
 
     # The one-stop officer finds the new online dossier by its code in "Chờ tiếp nhận" and receives it.
@@ -190,6 +191,7 @@ def test_a_birth_dossier_goes_from_the_counter_to_the_register_and_back_to_the_c
     check(browser, "home-one-stop")
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
     wait_for_heading(browser, "Chờ tiếp nhận")
+    assert another.code in main_text(browser)
     search = browser.find_element(By.CSS_SELECTOR, "main input[name=q]")
     assert search.get_attribute("accesskey") == "t"
     search.send_keys(dossier.code)
@@ -197,6 +199,7 @@ def test_a_birth_dossier_goes_from_the_counter_to_the_register_and_back_to_the_c
     wait_for_heading(browser, "Chờ tiếp nhận")
     rows = browser.find_elements(By.CSS_SELECTOR, "main table tbody tr")
     assert len(rows) == 1 and dossier.code in rows[0].text and "Nguyễn Văn An" in rows[0].text
+    assert another.code not in main_text(browser)
     check(browser, "list-search")
     open_dossier(browser, dossier)
     assert status_badge(browser) == "Đã nộp, chờ tiếp nhận"
@@ -265,7 +268,7 @@ def test_a_birth_dossier_goes_from_the_counter_to_the_register_and_back_to_the_c
     check(browser, "flow-5-citizen-delivered-phone")
 
 
-def test_a_supplement_request_reaches_the_citizen_and_a_send_back_reaches_the_justice_officer(
+def test_a_send_back_reaches_the_justice_officer_and_a_supplement_request_reaches_the_citizen(
     browser, live_server, people, birth
 ):
     officers = people.officers
@@ -273,10 +276,48 @@ def test_a_supplement_request_reaches_the_citizen_and_a_send_back_reaches_the_ju
     to_send_back = advance(birth(), Status.AWAITING_SIGNATURE, **officers)
     viewport(browser, DESK)
 
-    # The justice officer asks for a paper, first forgetting the reason the citizen must read.
+    # The leader sends a dossier back with a note for the justice officer.
+    log_in(browser, live_server, people.leader_a.username, "Trang cán bộ")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
+    wait_for_heading(browser, "Chờ ký")
+    open_dossier(browser, to_send_back)
+    browser.find_element(By.XPATH, "//main//details/summary[starts-with(normalize-space(), 'Thao tác khác')]").click()
+    assert button(browser, "Từ chối giải quyết").is_displayed()
+    check(browser, "other-actions-open-leader")
+    act(browser, to_send_back, "Trả lại để sửa", reason=SEND_BACK_REASON)
+    assert status_badge(browser) == "Đang giải quyết"
+    log_out(browser)
+
+    # The justice officer finds it among the dossiers in hand, with the leader's note.
     log_in(browser, live_server, people.justice_a.username, "Trang cán bộ")
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
     wait_for_heading(browser, "Chờ xử lý")
+    open_list(browser, "dang-giai-quyet", "Đang giải quyết")
+    assert to_supplement.code in main_text(browser)
+    open_dossier(browser, to_send_back)
+    assert SEND_BACK_REASON in browser.find_element(By.CSS_SELECTOR, "main .portal-panel .portal-note").text
+    check(browser, "flow-sent-back-justice")
+
+    # It will be late: the apology slip, first without a reason, then for the next working day.
+    browser.find_element(By.XPATH, "//main//section[@aria-labelledby='apology-heading']//summary").click()
+    check(browser, "apology-form")
+    click_and_wait(browser, button(browser, "Lập phiếu xin lỗi, hẹn lại"))
+    wait_for_heading(browser, to_send_back.code)
+    assert "Ghi rõ lý do chậm trễ" in browser.find_element(By.CSS_SELECTOR, "main .portal-error-summary").text
+    check(browser, "apology-form-error")
+    to_send_back.refresh_from_db()
+    new_day = get_calendar().next_working_day(timezone.localtime(to_send_back.due_at).date())
+    field = browser.find_element(By.ID, "id_apology-new_day")
+    field.clear()
+    field.send_keys(f"{new_day:%d/%m/%Y}")
+    browser.find_element(By.ID, "id_apology-reason").send_keys("Chờ xác minh nơi sinh với bệnh viện.")
+    click_and_wait(browser, button(browser, "Lập phiếu xin lỗi, hẹn lại"))
+    wait_for_heading(browser, to_send_back.code)
+    message = browser.find_element(By.CSS_SELECTOR, "main [role=status]").text
+    assert "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả" in message and f"{new_day:%d/%m/%Y}" in message
+    assert_printables_are_pdf(browser, including=("phieu-xin-loi",))
+
+    # On the other dossier a paper is missing: first the reason the citizen must read is forgotten.
     open_list(browser, "dang-giai-quyet", "Đang giải quyết")
     open_dossier(browser, to_supplement)
     act(browser, to_supplement, "Yêu cầu bổ sung", reason="")
@@ -290,43 +331,6 @@ def test_a_supplement_request_reaches_the_citizen_and_a_send_back_reaches_the_ju
     act(browser, to_supplement, "Yêu cầu bổ sung", reason=SUPPLEMENT_REASON)
     assert status_badge(browser) == "Cần bổ sung"
     assert SUPPLEMENT_REASON in browser.find_element(By.CSS_SELECTOR, "main table").text
-
-    # The apology slip, on the dossier the leader holds: first without a reason, then for the next working day.
-    browser.get(live_server.url + reverse("onecounter:dossier", args=(to_send_back.uuid,)))
-    wait_for_heading(browser, to_send_back.code)
-    browser.find_element(By.XPATH, "//main//section[@aria-labelledby='apology-heading']//summary").click()
-    check(browser, "apology-form")
-    click_and_wait(browser, button(browser, "Lập phiếu xin lỗi, hẹn lại"))
-    wait_for_heading(browser, to_send_back.code)
-    summary = browser.find_element(By.CSS_SELECTOR, "main .portal-error-summary")
-    assert "Ghi rõ lý do chậm trễ" in summary.text
-    check(browser, "apology-form-error")
-    from egov.workcal.calendar import get_calendar
-
-    to_send_back.refresh_from_db()
-    new_day = get_calendar().next_working_day(timezone.localtime(to_send_back.due_at).date())
-    field = browser.find_element(By.ID, "id_apology-new_day")
-    field.clear()
-    field.send_keys(new_day.strftime("%d/%m/%Y"))
-    browser.find_element(By.ID, "id_apology-reason").send_keys("Chờ xác minh nơi sinh với bệnh viện.")
-    click_and_wait(browser, button(browser, "Lập phiếu xin lỗi, hẹn lại"))
-    wait_for_heading(browser, to_send_back.code)
-    assert "Đã lập phiếu xin lỗi và hẹn lại ngày trả kết quả" in main_text(browser)
-    assert f"{new_day:%d/%m/%Y}" in browser.find_element(By.CSS_SELECTOR, "main [role=status]").text
-    log_out(browser)
-
-    # The leader sends the other dossier back with a note for the justice officer.
-    log_in(browser, live_server, people.leader_a.username, "Trang cán bộ")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
-    wait_for_heading(browser, "Chờ ký")
-    open_dossier(browser, to_send_back)
-    browser.find_element(By.XPATH, "//main//details/summary[starts-with(normalize-space(), 'Thao tác khác')]").click()
-    assert button(browser, "Từ chối giải quyết").is_displayed()
-    check(browser, "other-actions-open-leader")
-    act(browser, to_send_back, "Trả lại để sửa", reason=SEND_BACK_REASON)
-    assert status_badge(browser) == "Đang giải quyết"
-    assert SEND_BACK_REASON in browser.find_element(By.CSS_SELECTOR, "main table").text
-    check(browser, "flow-send-back-leader")
     log_out(browser)
 
     # The citizen reads what to add, on a phone.
@@ -336,6 +340,7 @@ def test_a_supplement_request_reaches_the_citizen_and_a_send_back_reaches_the_ju
     wait_for_heading(browser, to_supplement.code)
     assert "Cần bổ sung" in main_text(browser)
     assert f"Cán bộ yêu cầu: {SUPPLEMENT_REASON}" in main_text(browser)
+    assert_printables_are_pdf(browser, including=("phieu-bo-sung",))
     check(browser, "flow-citizen-supplement-phone")
 
 
