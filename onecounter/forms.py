@@ -75,6 +75,7 @@ class ApologyForm(PortalFormMixin, forms.Form):
         example="15/12/2026",
         label=_("Ngày hẹn trả mới"),
         help_text=_("Một ngày làm việc sau hạn cũ, ví dụ 15/12/2026. Kết quả trả trước 17 giờ ngày đó."),
+        error_messages={"required": _("Nhập ngày hẹn trả mới, ví dụ 15/12/2026.")},
     )
     reason = forms.CharField(
         label=_("Lý do chậm trễ"),

@@ -186,18 +186,18 @@ def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
     dossier = dossier_for_officer(request.user, uuid)
     definition = ACTION_BY_NAME[action]
     form = _action_form(dossier, definition, request.POST)
-    if not form.is_valid():
+    if form.is_valid():
+        try:
+            definition.call(dossier, request.user, form.cleaned_data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("personal_id_number" if "personal_id_number" in form.fields else None, message)
+        except services.DossierActionError as exc:
+            messages.error(request, str(exc))
+            return redirect("onecounter:dossier", uuid=dossier.uuid)
+    if form.errors:
         messages.error(request, _("Chưa thực hiện được: xem thông báo bên cạnh ô cần điền."))
         return _render_detail(request, dossier, failed=form, status=400)
-    try:
-        definition.call(dossier, request.user, form.cleaned_data)
-    except ValidationError as exc:
-        for message in exc.messages:
-            form.add_error("personal_id_number" if "personal_id_number" in form.fields else None, message)
-        return _render_detail(request, dossier, failed=form, status=400)
-    except services.DossierActionError as exc:
-        messages.error(request, str(exc))
-        return redirect("onecounter:dossier", uuid=dossier.uuid)
     messages.success(
         request, _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.") % {"action": event_label(action), "code": dossier}
     )
