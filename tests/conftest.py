@@ -61,6 +61,9 @@ def browser(chromium_paths, live_server):
     options.add_experimental_option("prefs", {"intl.accept_languages": "vi,en"})
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     driver.implicitly_wait(3)
+    # Headless Chromium may still send "en-US"; a Vietnamese phone or office PC sends "vi".
+    user_agent = driver.execute_script("return navigator.userAgent;")
+    driver.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": "vi"})
     try:
         yield driver
     finally:

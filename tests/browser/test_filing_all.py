@@ -28,13 +28,6 @@ CODE = re.compile(r"^\d{5}-\d{6}-\d{4}$")
 KINDS = [kind for kind in FormKind.values if kind != FormKind.BIRTH_3IN1]
 
 
-@pytest.fixture(autouse=True)
-def _vietnamese_browser(browser) -> None:
-    # Headless Chromium sends "en-US" whatever --lang says; a Vietnamese phone sends "vi".
-    user_agent = browser.execute_script("return navigator.userAgent;")
-    browser.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": "vi"})
-
-
 @pytest.fixture
 def world(request) -> tuple:
     """The real catalogue, Quận Ba Đình with Phường Phúc Xá, and the citizen Nguyễn Văn An (their fixtures)."""

@@ -48,13 +48,6 @@ SUPPLEMENT_REASON = "Thiếu bản chụp giấy chứng sinh; đề nghị tả
 SEND_BACK_REASON = "Sửa quê quán của trẻ theo tờ khai: xã Tản Lĩnh, huyện Ba Vì."
 
 
-@pytest.fixture(autouse=True)
-def _vietnamese_browser(browser) -> None:
-    # Headless Chromium sends "en-US" whatever --lang says; the officers' and citizens' browsers send "vi".
-    user_agent = browser.execute_script("return navigator.userAgent;")
-    browser.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": "vi"})
-
-
 @pytest.fixture
 def people(request) -> SimpleNamespace:
     """The citizen Nguyễn Văn An and the three officers of Phường Phúc Xá (commune A), by their fixtures' names."""

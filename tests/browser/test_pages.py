@@ -18,13 +18,7 @@ PHONE_WIDTH = 390
 
 
 @pytest.fixture(autouse=True)
-def _vietnamese_browser(browser) -> None:
-    """Ask for Vietnamese pages, as a phone set to Vietnamese does.
-
-    Headless Chromium ignores --lang and sends "en-US", so LocaleMiddleware would serve English.
-    """
-    user_agent = browser.execute_script("return navigator.userAgent;")
-    browser.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": "vi"})
+def _phone(browser) -> None:
     emulate_phone(browser, PHONE_WIDTH)
 
 
