@@ -1,10 +1,12 @@
 """Forms of the officers' workspace: list filters, transition reasons and the apology slip."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.forms import PortalFormMixin
 from egov.accounts.id_number import IdNumberField
+from egov.workcal.calendar import get_calendar
 from procedures.declarations.fields import DayField
 from procedures.models import Channel, Procedure, Status
 from procedures.services import REASON_REQUIRED
@@ -74,7 +76,7 @@ class ApologyForm(PortalFormMixin, forms.Form):
         allow_future=True,
         example="15/12/2026",
         label=_("Ngày hẹn trả mới"),
-        help_text=_("Một ngày làm việc sau hạn cũ, ví dụ 15/12/2026. Kết quả trả trước 17 giờ ngày đó."),
+        help_text=_("Một ngày làm việc sau ngày hẹn cũ, ví dụ 15/12/2026."),
         error_messages={"required": _("Nhập ngày hẹn trả mới, ví dụ 15/12/2026.")},
     )
     reason = forms.CharField(
@@ -83,3 +85,11 @@ class ApologyForm(PortalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Ghi rõ lý do chậm trễ: lý do được in trên phiếu xin lỗi.")},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The new due time is the end of office hours that day, which the city may configure.
+        closing = timezone.localtime(get_calendar().office_end(timezone.localdate()))
+        self.fields["new_day"].help_text = _(
+            "Một ngày làm việc sau ngày hẹn cũ, ví dụ 15/12/2026. Kết quả trả trước %(time)s ngày đó."
+        ) % {"time": f"{closing:%H:%M}"}

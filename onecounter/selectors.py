@@ -62,7 +62,7 @@ WORKLISTS: tuple[Worklist, ...] = (
     ),
     Worklist(
         "da-tiep-nhan",
-        _("Chờ xử lý"),
+        _("Chờ giải quyết"),
         lambda now: Q(status=Status.RECEIVED),
         frozenset({Role.JUSTICE}),
     ),

@@ -57,7 +57,7 @@ ACTIONS: tuple[Action, ...] = (
     ),
     Action(
         "start",
-        gettext_lazy("Nhận xử lý"),
+        gettext_lazy("Nhận giải quyết"),
         _without_reason(services.dossier_start, "officer"),
     ),
     Action(

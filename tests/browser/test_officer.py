@@ -205,13 +205,13 @@ def test_a_birth_dossier_goes_from_the_counter_to_the_register_and_back_to_the_c
     assert_printables_are_pdf(browser, including=("giay-tiep-nhan",))
     log_out(browser)
 
-    # The justice officer takes it from "Chờ xử lý" and sends it up for signature.
+    # The justice officer takes it from "Chờ giải quyết" and sends it up for signature.
     log_in(browser, live_server, people.justice_a.username, "Trang cán bộ")
     check(browser, "home-justice")
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
-    wait_for_heading(browser, "Chờ xử lý")
+    wait_for_heading(browser, "Chờ giải quyết")
     open_dossier(browser, dossier)
-    act(browser, dossier, "Nhận xử lý")
+    act(browser, dossier, "Nhận giải quyết")
     assert status_badge(browser) == "Đang giải quyết"
     assert "Phạm Văn Dũng" in browser.find_element(By.CSS_SELECTOR, "main .portal-facts").text  # the assignee
     act(browser, dossier, "Trình lãnh đạo ký")
@@ -284,7 +284,7 @@ def test_a_send_back_reaches_the_justice_officer_and_a_supplement_request_reache
     # The justice officer finds it among the dossiers in hand, with the leader's note.
     log_in(browser, live_server, people.justice_a.username, "Trang cán bộ")
     click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
-    wait_for_heading(browser, "Chờ xử lý")
+    wait_for_heading(browser, "Chờ giải quyết")
     open_list(browser, "dang-giai-quyet", "Đang giải quyết")
     assert to_supplement.code in main_text(browser)
     open_dossier(browser, to_send_back)
