@@ -182,7 +182,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Re-queues linked records whose message was lost, polls agencies that never called back, settles what is due.
+    "linked-records-sweep": {"task": "interconnect.tasks.linked_records_sweep", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # Outgoing messages. EMAIL_URL: smtp://user:pass@host:587 (default: printed to the console).
@@ -209,6 +212,40 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT_SECONDS = env.float("SMS_HTTP_TIMEOUT_SECONDS", default=5.0)
+
+# 3-in-1 interconnect (docs/interconnect-protocol.md): each agency's base URL and shared secret; the secrets'
+# development defaults are refused in production. Callbacks come back to INTERCONNECT_CALLBACK_BASE_URL.
+INTERCONNECT_POLICE_URL = env.str("INTERCONNECT_POLICE_URL", default="http://127.0.0.1:8101")
+INTERCONNECT_POLICE_SECRET = env.str("INTERCONNECT_POLICE_SECRET", default="dev-interconnect-secret-police")
+INTERCONNECT_SOCIAL_INSURANCE_URL = env.str("INTERCONNECT_SOCIAL_INSURANCE_URL", default="http://127.0.0.1:8102")
+INTERCONNECT_SOCIAL_INSURANCE_SECRET = env.str(
+    "INTERCONNECT_SOCIAL_INSURANCE_SECRET", default="dev-interconnect-secret-social_insurance"
+)
+INTERCONNECT_CALLBACK_BASE_URL = env.str("INTERCONNECT_CALLBACK_BASE_URL", default="") or SITE_URL
+INTERCONNECT_TIMEOUT_SECONDS = env.float("INTERCONNECT_TIMEOUT_SECONDS", default=10.0)
+# Pushes per record before it is marked failed for an officer to re-send (backoff 30 s doubling, at most 1 h).
+INTERCONNECT_MAX_ATTEMPTS = env.int("INTERCONNECT_MAX_ATTEMPTS", default=8)
+# A sent record with no callback after this long is polled (and again every as long while it is processing).
+INTERCONNECT_POLL_AFTER_SECONDS = env.int("INTERCONNECT_POLL_AFTER_SECONDS", default=900)
+# Working days social insurance has for a health card (Hanoi 2016: 2.5 in urban districts, 3 in rural ones),
+# counted from the approval; the police have the procedure's own time limit from the catalogue.
+INTERCONNECT_SOCIAL_INSURANCE_DAYS_URBAN = env.str("INTERCONNECT_SOCIAL_INSURANCE_DAYS_URBAN", default="2.5")
+INTERCONNECT_SOCIAL_INSURANCE_DAYS_RURAL = env.str("INTERCONNECT_SOCIAL_INSURANCE_DAYS_RURAL", default="3")
+if PRODUCTION:
+    _unsafe_secrets = [
+        name
+        for name, value, slug in (
+            ("INTERCONNECT_POLICE_SECRET", INTERCONNECT_POLICE_SECRET, "police"),
+            ("INTERCONNECT_SOCIAL_INSURANCE_SECRET", INTERCONNECT_SOCIAL_INSURANCE_SECRET, "social_insurance"),
+        )
+        if not value or value == f"dev-interconnect-secret-{slug}"
+    ]
+    if _unsafe_secrets:
+        raise ImproperlyConfigured(
+            "Refusing to start in production: "
+            + " and ".join(_unsafe_secrets)
+            + " must be set to the secret agreed with the agency, not the development default."
+        )
 
 # Working calendar: office hours as HH:MM-HH:MM ranges, and the daily cut-off after which a dossier
 # counts from the next working day.

@@ -11,6 +11,8 @@ SAFE = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "k" * 50,
     "DJANGO_ALLOWED_HOSTS": "dichvucong.example.vn",
+    "INTERCONNECT_POLICE_SECRET": "p" * 40,
+    "INTERCONNECT_SOCIAL_INSURANCE_SECRET": "s" * 40,
 }
 
 
@@ -33,6 +35,11 @@ def test_production_with_safe_settings_starts():
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
         ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY must be set"),
         ({"DJANGO_ALLOWED_HOSTS": ""}, "DJANGO_ALLOWED_HOSTS must list"),
+        ({"INTERCONNECT_POLICE_SECRET": ""}, "INTERCONNECT_POLICE_SECRET must be set"),
+        (
+            {"INTERCONNECT_SOCIAL_INSURANCE_SECRET": "dev-interconnect-secret-social_insurance"},
+            "INTERCONNECT_SOCIAL_INSURANCE_SECRET must be set",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(override, complaint):
