@@ -14,5 +14,6 @@ urlpatterns = [
     path("tai-khoan/", include("egov.accounts.urls")),
     path("", include("procedures.urls")),
     path("", include("onecounter.urls")),
+    path("", include("interconnect.urls")),
     path("", include("egov.core.urls")),
 ]

@@ -5,6 +5,7 @@ fires the transition, applies its effects (times, due date, reason), saves only 
 appends the event and schedules notifications after commit, all in one transaction.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from django.conf import settings
@@ -39,6 +40,12 @@ REASON_REQUIRED = frozenset({"request_supplement", "refuse", "reject", "send_bac
 FINISHING = frozenset({"refuse", "reject", "withdraw", "deliver"})
 # Actions the requester hears about by SMS/e-mail.
 NOTIFIED = frozenset({"submit", "receive", "request_supplement", "refuse", "reject", "settle", "withdraw"})
+
+# The extension point of an approval: apps that build on procedures (which may not import them) append a
+# callable here in their AppConfig.ready(). Each is called as `hook(dossier=…)` inside the approval
+# transaction, right after the approve event is written, with the locked dossier and its register entry; an
+# exception rolls the approval back. interconnect opens the dossier's linked records here.
+APPROVAL_HOOKS: list[Callable[..., None]] = []
 
 
 class DossierActionError(Exception):
@@ -254,6 +261,9 @@ def _dossier_fire(
             reason=reason,
             details=details or {},
         )
+        if action == "approve":
+            for hook in APPROVAL_HOOKS:
+                hook(dossier=dossier)
         if action in NOTIFIED:
             from procedures.tasks import dossier_notify
 
