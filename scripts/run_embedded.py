@@ -211,14 +211,16 @@ def main() -> int:
     prepare_var_dir()
     host = os.environ.get("WEB_HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8000"))
-    children = build_children(
-        host,
-        port,
-        int(os.environ.get("POLICE_SIM_PORT", "8101")),
-        int(os.environ.get("SOCIAL_INSURANCE_SIM_PORT", "8102")),
-    )
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "egov.settings"}
-    supervisor = Supervisor(children, env)
+    police_port = int(os.environ.get("POLICE_SIM_PORT", "8101"))
+    social_insurance_port = int(os.environ.get("SOCIAL_INSURANCE_SIM_PORT", "8102"))
+    # The portal reaches the simulators started here, and they answer to this web server, whatever the ports.
+    interconnect = {
+        "INTERCONNECT_POLICE_URL": f"http://127.0.0.1:{police_port}",
+        "INTERCONNECT_SOCIAL_INSURANCE_URL": f"http://127.0.0.1:{social_insurance_port}",
+        "INTERCONNECT_CALLBACK_BASE_URL": f"http://{host}:{port}",
+    }
+    env = {**interconnect, **os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "egov.settings"}
+    supervisor = Supervisor(build_children(host, port, police_port, social_insurance_port), env)
 
     def request_stop(signum: int, frame: object) -> None:
         supervisor.stopping.set()

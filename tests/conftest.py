@@ -11,6 +11,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _no_agency_by_default(settings):
+    """Nothing a test pushes reaches a simulator that `make run` may have left listening on its usual port;
+    tests that talk to an agency start their own and point these settings at it."""
+    settings.INTERCONNECT_POLICE_URL = "http://127.0.0.1:9"
+    settings.INTERCONNECT_SOCIAL_INSURANCE_URL = "http://127.0.0.1:9"
+
+
 def require_in_ci(what: str) -> None:
     """Skip locally when something is missing, but fail in CI, where nothing may be skipped."""
     if os.environ.get("CI"):
