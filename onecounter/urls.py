@@ -1,4 +1,4 @@
-from onecounter.views import audit, documents, dossier, intake, worklist
+from onecounter.views import audit, documents, dossier, intake, interconnect, worklist
 
 app_name = "onecounter"
 urlpatterns = [
@@ -7,4 +7,5 @@ urlpatterns = [
     *intake.urlpatterns,
     *documents.urlpatterns,
     *audit.urlpatterns,
+    *interconnect.urlpatterns,
 ]

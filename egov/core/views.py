@@ -113,14 +113,26 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
             "Bạn xem các hồ sơ liên thông gửi sang cơ quan công an của quận, huyện (đăng ký hoặc xóa đăng ký "
             "thường trú). Việc xử lý vẫn làm trên hệ thống của công an."
         ),
-        actions=(NextAction(_("Hồ sơ liên thông"), _("Hồ sơ đã gửi, đang chờ và đã có kết quả, chỉ để xem.")),),
+        actions=(
+            NextAction(
+                _("Hồ sơ liên thông"),
+                _("Hồ sơ đã gửi, đang chờ và đã có kết quả, chỉ để xem."),
+                "onecounter:interconnect",
+            ),
+        ),
     ),
     Role.SOCIAL_INSURANCE: OfficerHome(
         summary=_(
             "Bạn xem các hồ sơ liên thông cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi của quận, huyện. "
             "Việc cấp thẻ vẫn làm trên hệ thống của bảo hiểm xã hội."
         ),
-        actions=(NextAction(_("Hồ sơ liên thông"), _("Hồ sơ đã gửi, đang chờ và đã có kết quả, chỉ để xem.")),),
+        actions=(
+            NextAction(
+                _("Hồ sơ liên thông"),
+                _("Hồ sơ đã gửi, đang chờ và đã có kết quả, chỉ để xem."),
+                "onecounter:interconnect",
+            ),
+        ),
     ),
     Role.DISTRICT: OfficerHome(
         summary=_("Bạn theo dõi tỷ lệ nộp trực tuyến và tỷ lệ đúng hạn của các xã, phường trong quận, huyện."),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from egov.accounts.models import Role
 from onecounter.forms import ActionForm, ApologyForm
 from onecounter.selectors import dossier_for_officer, may_read_audit
+from onecounter.views.interconnect import dossier_linked_records
 from onecounter.views.worklist import officer_required, worklist_tabs
 from procedures import declarations, services
 from procedures.events import event_label
@@ -157,6 +158,7 @@ def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None =
         "overdue": dossier.is_overdue(),
         "edit_url": _edit_url(dossier, user),
         "accesses": list(dossier.accesses.select_related("user")[:20]) if may_read_audit(user) else None,
+        "linked_records": dossier_linked_records(dossier, user),
     }
     return render(request, "onecounter/dossier.html", context, status=status)
 
