@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Spacer
 from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit
 from egov.workcal.calendar import get_calendar
+from interconnect.selectors import dossier_results
 from onecounter.documents.layout import (
     Sheet,
     Signature,
@@ -545,6 +546,17 @@ def _parent_lines(facts: Facts, form: type[StepForm], who: str) -> list[Flowable
     ]
 
 
+def _agency_results(facts: Facts) -> list[Flowable]:
+    """Under a 3-in-1 result, what the police and social insurance gave (household number, health card, removal
+    of residence); nothing before an agency has completed its record."""
+    results = dossier_results(facts.dossier)
+    if not results:
+        return []
+    lines = [_gap(), text(_("Kết quả liên thông:"), bold=True)]
+    lines += [text(f"{record.get_kind_display()}: {summary}.") for record, summary in results]
+    return lines
+
+
 def birth_certificate(facts: Facts) -> Sheet:
     """Giấy khai sinh (bản chính), Thông tư 04/2020/TT-BTP."""
     child = answers(facts.dossier, ChildForm)
@@ -566,6 +578,7 @@ def birth_certificate(facts: Facts) -> Sheet:
         field_line((_("Họ, chữ đệm, tên người đi đăng ký khai sinh"), requester["full_name"])),
         field_line((_("Giấy tờ tùy thân"), _id_paper(requester["id_number"]))),
         *facts.registration_lines(_("Nơi đăng ký khai sinh")),
+        *_agency_results(facts),
     ]
     return facts.result_sheet(
         title=_("GIẤY KHAI SINH"), subtitle=_("(Bản chính)"), body=body, signer_role=_("Người ký Giấy khai sinh")
@@ -602,6 +615,7 @@ def death_extract(facts: Facts) -> Sheet:
         field_line((_("Quan hệ với người đã chết"), requester["relationship"])),
         field_line((_("Giấy tờ tùy thân"), _id_paper(requester["id_number"]))),
         *facts.registration_lines(_("Nơi đăng ký khai tử")),
+        *_agency_results(facts),
     ]
     return facts.result_sheet(
         title=_("TRÍCH LỤC KHAI TỬ"), subtitle=_("(Bản chính)"), body=body, signer_role=_("Người ký Trích lục")

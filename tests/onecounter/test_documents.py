@@ -294,6 +294,65 @@ def test_results_of_the_other_procedures(kind, slug, expected, citizen, commune_
     )
 
 
+@pytest.mark.parametrize(
+    ("kind", "agencies", "slug", "results", "expected"),
+    [
+        (
+            "birth_3in1",
+            ["police", "social_insurance"],
+            "giay-khai-sinh",
+            {
+                "register_residence": {
+                    "household_registration_number": "HK-001-0012345",
+                    "registered_on": "2026-12-08",
+                },
+                "health_card": {"card_number": "TE1010100012345", "valid_from": "2026-11-13", "valid_to": "2032-11-30"},
+            },
+            (
+                "Đăng ký thường trú cho trẻ: số hộ khẩu HK-001-0012345, đăng ký thường trú ngày 08/12/2026.",
+                "thẻ BHYT số TE1010100012345, có giá trị từ 13/11/2026 đến 30/11/2032.",
+            ),
+        ),
+        (
+            "death_residence",
+            ["police"],
+            "trich-luc-khai-tu",
+            {"remove_residence": {"removal_number": "XT-001-0004567", "removed_on": "2026-12-08"}},
+            ("số xóa đăng ký thường trú XT-001-0004567, ngày 08/12/2026.",),
+        ),
+    ],
+)
+def test_a_linked_result_prints_what_the_agencies_gave(
+    kind, agencies, slug, results, expected, citizen, commune_a, officers
+):
+    """Under a 3-in-1 birth certificate or a death extract with removal of residence: the household number, the
+    health card, the removal number, once the agencies completed their records; nothing before."""
+    import uuid
+
+    from interconnect.models import LinkedRecord
+    from interconnect.services import linked_record_answer
+
+    procedure = procedure_of(kind, interconnections=agencies)
+    dossier = registered(filed(procedure, unit=commune_a, applicant=citizen), **officers)
+    assert "Kết quả liên thông" not in pdf_text(render_document(slug, dossier)), "the records are still open"
+
+    # The approval's after-commit pushes do not run in this test; the agencies' answers are applied all the same.
+    for record in LinkedRecord.objects.filter(dossier=dossier):
+        linked_record_answer(
+            agency=record.agency,
+            record_uuid=record.uuid,
+            event_id=uuid.uuid4(),
+            status="completed",
+            result=results[record.kind],
+            reason="",
+            body="{}",
+        )
+    dossier.refresh_from_db()
+
+    assert dossier.status == "result_ready"
+    check_pdf(render_document(slug, dossier), dossier, "Kết quả liên thông:", *expected)
+
+
 def test_a_document_the_dossier_has_not_reached_is_not_rendered(received):
     with pytest.raises(DocumentNotIssued):
         render_document("giay-khai-sinh", received)
