@@ -237,14 +237,21 @@ def _payload_value(key: str, value) -> str:
     return "" if value is None else str(value)
 
 
+def _in_known_order(items, known) -> list:
+    """PostgreSQL's jsonb does not keep the order keys were written in: put them back in the protocol's order
+    (the order of `known`), unknown keys after, by name."""
+    order = {key: position for position, key in enumerate(known)}
+    return sorted(items, key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
 def payload_sections(payload: dict) -> list[tuple[Promise | str, list[tuple[Promise | str, str]]]]:
     """The request body sent to the agency as titled groups of labelled rows, in the protocol's order; a field the
     portal does not know is shown under its own name rather than hidden."""
     sections: list[tuple[Promise | str, list[tuple[Promise | str, str]]]] = [(PAYLOAD_SECTIONS[""], [])]
-    for key, value in payload.items():
+    for key, value in _in_known_order(payload.items(), [*PAYLOAD_LABELS, *PAYLOAD_SECTIONS]):
         if isinstance(value, dict):
             rows = []
-            for name, inner in value.items():
+            for name, inner in _in_known_order(value.items(), PAYLOAD_LABELS):
                 label = HOUSEHOLD_REGISTER_NUMBER if (key, name) == ("household", "register_number") else None
                 rows.append((label or PAYLOAD_LABELS.get(name, name), _payload_value(name, inner)))
             sections.append((PAYLOAD_SECTIONS.get(key, key), rows))

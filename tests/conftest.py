@@ -12,6 +12,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Every test starts with an empty test SMS outbox, whatever an earlier test (or its threads) left there."""
+    from egov.notifications import gateway
+
+    gateway.sms_outbox.clear()
+    yield
+    gateway.sms_outbox.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_agency_by_default(settings):
     """Nothing a test pushes reaches a simulator that `make run` may have left listening on its usual port;
     tests that talk to an agency start their own and point these settings at it."""
