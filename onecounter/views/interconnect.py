@@ -119,7 +119,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         "onecounter/interconnect/queue.html",
         {
             "tabs": _workspace_tabs(user),
-            "interconnect_current": True,
             "states": _state_links(query, linked_record_counts(user, now=now)),
             "query": query,
             "form": form if request.GET else QueueFilterForm(),
@@ -168,7 +167,6 @@ def record_detail(request: HttpRequest, uuid) -> HttpResponse:
         "onecounter/interconnect/record.html",
         {
             "tabs": _workspace_tabs(user),
-            "interconnect_current": True,
             "record": record,
             "dossier": record.dossier,
             "late": is_late(record),
