@@ -185,6 +185,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-queues linked records whose message was lost, polls agencies that never called back, settles what is due.
     "linked-records-sweep": {"task": "interconnect.tasks.linked_records_sweep", "schedule": 60.0},
+    # Brings the reporting rollups up to date with the dossiers changed since the last run.
+    "reporting-refresh": {"task": "reporting.tasks.rollups_refresh", "schedule": 30.0},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -273,6 +275,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Entries per volume of a civil-status register book; the entry number runs on through the year.
 REGISTER_BOOK_SIZE = env.int("REGISTER_BOOK_SIZE", default=500)
+
+# Reports: which dossiers the online rate divides by. "all": every dossier received; "online_procedures":
+# only dossiers of procedures offered online (reports published by provinces use either; the page says which).
+REPORTING_ONLINE_RATE_BASE = env.str("REPORTING_ONLINE_RATE_BASE", default="all")
+if REPORTING_ONLINE_RATE_BASE not in ("all", "online_procedures"):
+    raise ImproperlyConfigured("REPORTING_ONLINE_RATE_BASE must be 'all' or 'online_procedures'")
+# Who receives the weekly report by e-mail, besides the city staff accounts (comma-separated addresses).
+REPORTING_WEEKLY_EXTRA_RECIPIENTS = env.list("REPORTING_WEEKLY_EXTRA_RECIPIENTS", default=[])
 
 LOGGING = {
     "version": 1,

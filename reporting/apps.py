@@ -6,3 +6,6 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     label = "reporting"
     verbose_name = _("Báo cáo")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401

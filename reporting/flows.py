@@ -1,0 +1,209 @@
+"""What a dossier contributes to the rollups: its fact (computed from the dossier and its event log) and its flows.
+
+One table (FLOWS) says which rollup column counts which fact field on which day. The incremental refresh
+evaluates it in Python for the dossiers that changed; the rebuild turns it into grouped SQL over all facts.
+The two must agree, which the tests check on random event sequences.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Case, DecimalField, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from egov.units.models import DistrictRollout
+from egov.workcal.calendar import get_calendar
+from interconnect.models import LinkedRecord, RecordStatus
+from procedures.models import ONLINE_CHANNELS, Dossier, Status
+
+from .models import DossierFact, Grain, Timeliness
+
+TWO_PLACES = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A rollup column: facts whose `day` field falls in a period add `amount` (1, a field's value, or 1 when
+    `field == value`)."""
+
+    column: str
+    day: str
+    field: str | None = None
+    value: object = None
+
+    def amount(self, fact: DossierFact) -> int | Decimal:
+        if self.field is None:
+            return 1
+        current = getattr(fact, self.field)
+        if self.value is None:
+            return current or 0
+        return 1 if current == self.value else 0
+
+    def expression(self):
+        """The SQL twin of `amount`, summed over a group of facts."""
+        if self.field is None:
+            return Sum(Value(1), output_field=IntegerField())
+        if self.value is None:
+            return Coalesce(Sum(self.field), Value(Decimal(0)), output_field=DecimalField())
+        return Sum(Case(When(**{self.field: self.value}, then=Value(1)), default=Value(0)), output_field=IntegerField())
+
+
+FLOWS: tuple[Flow, ...] = (
+    Flow("received_online_self", "received_day", "channel", "online_self"),
+    Flow("received_online_assisted", "received_day", "channel", "online_assisted"),
+    Flow("received_counter", "received_day", "channel", "counter"),
+    Flow("received_post", "received_day", "channel", "post"),
+    Flow("refused", "refused_day"),
+    Flow("resolved_early", "resolved_day", "timeliness", Timeliness.EARLY),
+    Flow("resolved_on_time", "resolved_day", "timeliness", Timeliness.ON_TIME),
+    Flow("resolved_late", "resolved_day", "timeliness", Timeliness.LATE),
+    Flow("rejected", "resolved_day", "rejected", True),
+    Flow("processing_days_sum", "resolved_day", "processing_days"),
+    Flow("withdrawn", "withdrawn_day"),
+    Flow("delivered", "delivered_day"),
+    Flow("due", "due_day"),
+    Flow("due_closed", "due_closed_day"),
+    Flow("settled_interconnect", "settled_day"),
+    Flow("interconnect_days_sum", "settled_day", "interconnect_days"),
+    Flow("linked_opened", "linked_day", "linked_opened"),
+    Flow("linked_failed", "linked_day", "linked_failed"),
+)
+COLUMNS: tuple[str, ...] = tuple(flow.column for flow in FLOWS)
+DECIMAL_COLUMNS = frozenset({"processing_days_sum", "interconnect_days_sum"})
+LEVEL_FIELDS = ("unit_id", "district_id", "city_id")
+
+
+def period_start(day: date, grain: str) -> date:
+    if grain == Grain.YEAR:
+        return day.replace(month=1, day=1)
+    if grain == Grain.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+# (unit_id, procedure_id, grain, period_start, column) -> amount
+Contributions = Counter
+
+
+def contributions(fact: DossierFact | None) -> Counter:
+    """Every rollup cell the fact adds to, with the amount."""
+    cells: Counter = Counter()
+    if fact is None:
+        return cells
+    units = [getattr(fact, level) for level in LEVEL_FIELDS]
+    for flow in FLOWS:
+        day = getattr(fact, flow.day)
+        if day is None:
+            continue
+        amount = flow.amount(fact)
+        if not amount:
+            continue
+        for grain in Grain.values:
+            start = period_start(day, grain)
+            for unit_id in units:
+                cells[(unit_id, fact.procedure_id, grain, start, flow.column)] += amount
+    return cells
+
+
+def fact_sources():
+    """Dossiers with what their fact needs from the event log and the linked records, one row each."""
+    linked = LinkedRecord.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+    failed = linked.filter(Q(status=RecordStatus.FAILED) | Q(resent_at__isnull=False))
+    count = Sum(Value(1), output_field=IntegerField())
+    return (
+        Dossier.objects.filter(Q(received_at__isnull=False) | Q(status=Status.REFUSED))
+        .order_by()
+        .select_related("procedure", "unit__parent")
+        .annotate(
+            refuse_at=Max("events__at", filter=Q(events__action="refuse")),
+            approve_at=Max("events__at", filter=Q(events__action="approve")),
+            settle_at=Max("events__at", filter=Q(events__action="settle")),
+            reject_at=Max("events__at", filter=Q(events__action="reject")),
+            withdraw_at=Max("events__at", filter=Q(events__action="withdraw")),
+            deliver_at=Max("events__at", filter=Q(events__action="deliver")),
+            linked_total=Subquery(linked.annotate(n=count).values("n")),
+            linked_failures=Subquery(failed.annotate(n=count).values("n")),
+        )
+    )
+
+
+def official_starts() -> dict[int, date]:
+    return dict(DistrictRollout.objects.values_list("district_id", "official_start"))
+
+
+def _day(moment: datetime | None) -> date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def fact_compute(dossier: Dossier, *, starts: dict[int, date]) -> DossierFact | None:
+    """The fact of a dossier annotated by `fact_sources`, or None when the reports do not count it."""
+    calendar = get_calendar()
+    received = dossier.received_at is not None
+    if received:
+        counted_from = dossier.submitted_at if dossier.channel in ONLINE_CHANNELS and dossier.submitted_at else None
+        receipt = calendar.receipt_start(counted_from or dossier.received_at)
+    elif dossier.status == Status.REFUSED and dossier.submitted_at:
+        receipt = calendar.receipt_start(dossier.submitted_at)
+    else:
+        return None
+    receipt_day = _day(receipt)
+    district = dossier.unit.parent
+    official_start = starts.get(district.pk) if district else None
+    if official_start is None or receipt_day < official_start:
+        return None
+    fact = DossierFact(
+        dossier_id=dossier.pk,
+        unit_id=dossier.unit_id,
+        district_id=district.pk,
+        city_id=district.parent_id,
+        procedure_id=dossier.procedure_id,
+        channel=dossier.channel,
+        receipt_day=receipt_day,
+    )
+    if not received:
+        fact.refused_day = _day(dossier.refuse_at or dossier.finished_at)
+        return fact
+    fact.received_day = receipt_day
+    if dossier.due_at and dossier.status != Status.NEEDS_SUPPLEMENT:
+        fact.due_at = dossier.due_at
+        fact.due_day = _day(dossier.due_at)
+    resolved_at = None
+    if dossier.status in (Status.RESULT_READY, Status.DELIVERED) and dossier.settle_at:
+        resolved_at = dossier.settle_at
+    elif dossier.status == Status.REJECTED and dossier.reject_at:
+        resolved_at, fact.rejected = dossier.reject_at, True
+    if resolved_at:
+        fact.resolved_day = _day(resolved_at)
+        fact.timeliness = timeliness(resolved_at, dossier.due_at)
+        fact.processing_days = max(Decimal(0), calendar.working_time_between(receipt, resolved_at)).quantize(TWO_PLACES)
+    if dossier.status == Status.WITHDRAWN and dossier.withdraw_at:
+        fact.withdrawn_day = _day(dossier.withdraw_at)
+    fact.closed_day = fact.resolved_day or fact.withdrawn_day
+    if fact.closed_day and fact.due_day:
+        fact.due_closed_day = max(fact.due_day, fact.closed_day)
+    if dossier.status == Status.DELIVERED:
+        fact.delivered_day = _day(dossier.deliver_at or dossier.finished_at)
+    if dossier.approve_at and dossier.linked_total:
+        fact.linked_day = _day(dossier.approve_at)
+        fact.linked_opened = dossier.linked_total
+        fact.linked_failed = dossier.linked_failures or 0
+        if resolved_at and not fact.rejected:
+            fact.settled_day = fact.resolved_day
+            fact.interconnect_days = max(Decimal(0), calendar.working_time_between(dossier.approve_at, resolved_at))
+            fact.interconnect_days = fact.interconnect_days.quantize(TWO_PLACES)
+    return fact
+
+
+def timeliness(resolved_at: datetime, due_at: datetime | None) -> str:
+    """Late after the due time; early when resolved on a day before the due day; on time otherwise (a dossier
+    resolved exactly at its due time is on time)."""
+    if due_at is None:
+        return Timeliness.ON_TIME
+    if resolved_at > due_at:
+        return Timeliness.LATE
+    if _day(resolved_at) < _day(due_at):
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME

@@ -1,0 +1,282 @@
+"""Reads of the reports: the figures of units over a period, from the rollups (and, for "now", the open facts).
+
+Every figure of the dashboards, the exports, the weekly report and `report_rates` comes from `unit_figures`,
+so they cannot disagree. Its cost depends on the number of units and periods asked for, not on the number of
+dossiers: a period is a sum of at most a few dozen rollup rows per unit and procedure.
+"""
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, IntegerField, Q, Sum, Value
+from django.utils import timezone
+
+from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.workcal.calendar import get_calendar
+from procedures.models import Procedure
+
+from .flows import COLUMNS
+from .models import DossierFact, Grain, Rollup
+from .periods import Period
+
+LEVEL_OF_CHILD = {UnitLevel.CITY: UnitLevel.DISTRICT, UnitLevel.DISTRICT: UnitLevel.COMMUNE}
+RECEIVED = ("received_online_self", "received_online_assisted", "received_counter", "received_post")
+RESOLVED = ("resolved_early", "resolved_on_time", "resolved_late")
+# What the stocks are made of: cumulative flows up to a day.
+STOCK_COLUMNS = (*RECEIVED, *RESOLVED, "withdrawn", "due", "due_closed", "rejected", "delivered")
+
+
+def _rate(part, whole) -> Decimal | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def _average(total, count) -> Decimal | None:
+    if not count:
+        return None
+    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"))
+
+
+@dataclass
+class Figures:
+    """The measures of one unit over one period (flows) and at its ends (stocks)."""
+
+    unit: AdministrativeUnit
+    period: Period
+    received_online_self: int = 0
+    received_online_assisted: int = 0
+    received_counter: int = 0
+    received_post: int = 0
+    refused: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    rejected: int = 0
+    processing_days_sum: Decimal = Decimal(0)
+    withdrawn: int = 0
+    delivered: int = 0
+    due: int = 0
+    due_closed: int = 0
+    settled_interconnect: int = 0
+    interconnect_days_sum: Decimal = Decimal(0)
+    linked_opened: int = 0
+    linked_failed: int = 0
+    # Dossiers received in the period of procedures offered online (the other online-rate base).
+    received_online_procedures: int = 0
+    carried_over: int = 0
+    in_progress: int = 0
+    overdue: int = 0
+    not_collected: int = 0
+    # Only for a period that ends today or later: open dossiers due by the end of the next working day.
+    due_soon: int | None = None
+    is_live: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def received(self) -> int:
+        return self.received_online_self + self.received_online_assisted + self.received_counter + self.received_post
+
+    @property
+    def received_online(self) -> int:
+        return self.received_online_self + self.received_online_assisted
+
+    @property
+    def online_rate_base(self) -> int:
+        if settings.REPORTING_ONLINE_RATE_BASE == "online_procedures":
+            return self.received_online_procedures
+        return self.received
+
+    @property
+    def online_rate(self) -> Decimal | None:
+        return _rate(self.received_online, self.online_rate_base)
+
+    @property
+    def resolved(self) -> int:
+        return self.resolved_early + self.resolved_on_time + self.resolved_late
+
+    @property
+    def resolved_in_time(self) -> int:
+        return self.resolved_early + self.resolved_on_time
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        """Dossiers resolved by their due time / dossiers resolved."""
+        return _rate(self.resolved_in_time, self.resolved)
+
+    @property
+    def average_processing_days(self) -> Decimal | None:
+        return _average(self.processing_days_sum, self.resolved)
+
+    @property
+    def interconnect_average_days(self) -> Decimal | None:
+        return _average(self.interconnect_days_sum, self.settled_interconnect)
+
+    @property
+    def linked_failure_rate(self) -> Decimal | None:
+        return _rate(self.linked_failed, self.linked_opened)
+
+    # The one-stop statistics table.
+    @property
+    def to_handle(self) -> int:
+        return self.carried_over + self.received
+
+    @property
+    def not_yet_due(self) -> int:
+        return self.in_progress - self.overdue
+
+    @property
+    def late_rate(self) -> Decimal | None:
+        """(Resolved late + overdue in progress) / to handle: the table's late rate."""
+        return _rate(self.resolved_late + self.overdue, self.to_handle)
+
+    @property
+    def table_on_time_rate(self) -> Decimal | None:
+        late = self.late_rate
+        return None if late is None else Decimal(100) - late
+
+
+def child_units(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The units one level below `unit` (districts of the city, communes of a district), by code."""
+    level = LEVEL_OF_CHILD.get(unit.level)
+    if level is None:
+        return []
+    return list(AdministrativeUnit.objects.filter(parent=unit, level=level).order_by("code"))
+
+
+def _range_q(start: date, end: date) -> Q:
+    """Rollup rows that exactly cover the days from `start` to `end`: runs of whole years, of whole months, and
+    the days left over, so a period reads a few dozen rows per unit and procedure at most."""
+    q = Q(pk__in=[])
+    day = start
+    while day <= end:
+        first = day
+        if _whole_year_from(day, end):
+            while _whole_year_from(day, end):
+                day = date(day.year + 1, 1, 1)
+            q |= Q(grain=Grain.YEAR, period_start__gte=first, period_start__lt=day)
+        elif day.day == 1 and _month_last(day) <= end:
+            while day.day == 1 and _month_last(day) <= end and not _whole_year_from(day, end):
+                day = _month_last(day) + timedelta(days=1)
+            q |= Q(grain=Grain.MONTH, period_start__gte=first, period_start__lt=day)
+        else:
+            last = min(end, _month_last(day))
+            q |= Q(grain=Grain.DAY, period_start__gte=first, period_start__lte=last)
+            day = last + timedelta(days=1)
+    return q
+
+
+def _whole_year_from(day: date, end: date) -> bool:
+    return day.month == 1 and day.day == 1 and date(day.year, 12, 31) <= end
+
+
+def _month_last(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+
+
+def _sums(unit_ids: list[int], q: Q, procedure: Procedure | None, columns) -> dict[int, dict]:
+    rows = Rollup.objects.filter(q, unit_id__in=unit_ids)
+    if procedure is not None:
+        rows = rows.filter(procedure=procedure)
+    # Aliases differ from the column names: an aggregate may not share the name of a column it reads.
+    aggregates = {f"sum_{c}": Sum(c) for c in columns if c != "received_online_procedures"}
+    if "received_online_procedures" in columns:
+        aggregates["sum_received_online_procedures"] = Sum(sum_of(RECEIVED), filter=Q(procedure__is_active=True))
+    result = rows.order_by().values("unit_id").annotate(**aggregates)
+    return {row.pop("unit_id"): {k.removeprefix("sum_"): v or 0 for k, v in row.items()} for row in result}
+
+
+def sum_of(columns):
+    expression = F(columns[0])
+    for column in columns[1:]:
+        expression = expression + F(column)
+    return expression
+
+
+EPOCH = date(2000, 1, 1)
+
+
+def unit_figures(
+    *,
+    units: list[AdministrativeUnit],
+    period: Period,
+    procedure: Procedure | None = None,
+    now: datetime | None = None,
+) -> dict[int, Figures]:
+    """The figures of each unit over `period` (optionally for one procedure), keyed by unit id."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    unit_ids = [u.pk for u in units]
+    flows = _sums(unit_ids, _range_q(period.start, period.end), procedure, (*COLUMNS, "received_online_procedures"))
+    before = _sums(unit_ids, _range_q(EPOCH, period.start - timedelta(days=1)), procedure, STOCK_COLUMNS)
+    live = period.end >= today
+    result = {}
+    for unit in units:
+        figures = Figures(unit=unit, period=period, is_live=live)
+        inside = flows.get(unit.pk, {})
+        for column in (*COLUMNS, "received_online_procedures"):
+            setattr(figures, column, inside.get(column, 0))
+        prior = before.get(unit.pk, {})
+        cumulative = {c: prior.get(c, 0) + inside.get(c, 0) for c in STOCK_COLUMNS}
+        figures.carried_over = _in_progress(prior)
+        figures.in_progress = _in_progress(cumulative)
+        figures.overdue = cumulative["due"] - cumulative["due_closed"]
+        figures.not_collected = sum(cumulative[c] for c in RESOLVED) - cumulative["rejected"] - cumulative["delivered"]
+        result[unit.pk] = figures
+    if live:
+        _live_stocks(result, units, procedure, now)
+    return result
+
+
+def _in_progress(cumulative: dict) -> int:
+    return (
+        sum(cumulative.get(c, 0) for c in RECEIVED)
+        - sum(cumulative.get(c, 0) for c in RESOLVED)
+        - cumulative.get("withdrawn", 0)
+    )
+
+
+def _live_stocks(result: dict[int, Figures], units, procedure, now: datetime) -> None:
+    """For a period that is not over: overdue and due soon as of this moment, from the open facts."""
+    calendar = get_calendar()
+    soon = calendar.office_end(calendar.next_working_day(timezone.localtime(now).date()))
+    level_field = {UnitLevel.COMMUNE: "unit_id", UnitLevel.DISTRICT: "district_id", UnitLevel.CITY: "city_id"}
+    by_level: dict[str, list[int]] = {}
+    for unit in units:
+        by_level.setdefault(level_field[unit.level], []).append(unit.pk)
+    for level, ids in by_level.items():
+        facts = DossierFact.objects.filter(**{f"{level}__in": ids}, closed_day__isnull=True, received_day__isnull=False)
+        if procedure is not None:
+            facts = facts.filter(procedure=procedure)
+        counts = (
+            facts.order_by()
+            .values(level)
+            .annotate(
+                overdue=Sum(_one(), filter=Q(due_at__lt=now)),
+                due_soon=Sum(_one(), filter=Q(due_at__gte=now, due_at__lte=soon)),
+            )
+        )
+        for figures in (result[pk] for pk in ids):
+            figures.overdue, figures.due_soon = 0, 0
+        for row in counts:
+            figures = result[row[level]]
+            figures.overdue = row["overdue"] or 0
+            figures.due_soon = row["due_soon"] or 0
+
+
+def _one():
+    return Value(1, output_field=IntegerField())
+
+
+def total_of(figures: list[Figures], *, unit: AdministrativeUnit, period: Period) -> Figures:
+    """The sum of several units' figures (a table's total row)."""
+    total = Figures(unit=unit, period=period, is_live=any(f.is_live for f in figures))
+    additive = [f.name for f in fields(Figures) if f.name not in ("unit", "period", "due_soon", "is_live", "extra")]
+    for name in additive:
+        setattr(total, name, sum((getattr(f, name) for f in figures), start=type(getattr(total, name))(0)))
+    if total.is_live:
+        total.due_soon = sum(f.due_soon or 0 for f in figures)
+    return total
