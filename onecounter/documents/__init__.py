@@ -9,9 +9,10 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.pdf import register_fonts
 from onecounter.documents import content
 from onecounter.documents.content import registered_people, verification_url
-from onecounter.documents.layout import register_fonts, render
+from onecounter.documents.layout import render
 from procedures.models import Dossier, FormKind, Status
 
 __all__ = [

@@ -14,6 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from egov.accounts.models import Role
+from egov.core.pdf import dmy, grid, place_and_date, text
 from egov.units.models import AdministrativeUnit
 from egov.workcal.calendar import get_calendar
 from interconnect.selectors import dossier_results
@@ -21,13 +22,9 @@ from onecounter.documents.layout import (
     Sheet,
     Signature,
     date_in_words,
-    dmy,
     field_line,
-    grid,
     lettered,
-    place_and_date,
     signature_block,
-    text,
     time_and_day,
 )
 from procedures.declarations import documents_of

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import timezone
 
+from egov.core import pdf
 from egov.workcal.calendar import get_calendar
 from onecounter.documents import (
     KINDS,
@@ -367,12 +368,12 @@ def test_a_missing_font_fails_loudly(monkeypatch, received):
         raise fontpkg.FamilyNotInstalled("Noto Serif")
 
     monkeypatch.setattr(fontpkg, "path", missing)
-    layout.register_fonts.cache_clear()
+    pdf.register_fonts.cache_clear()
     try:
         with pytest.raises(ImproperlyConfigured, match="fontpkg-noto-serif"):
             render_document("giay-tiep-nhan", received)
     finally:
-        layout.register_fonts.cache_clear()
+        pdf.register_fonts.cache_clear()
 
 
 # --- who gets which document when -----------------------------------------------------------------------------------
@@ -584,4 +585,4 @@ def test_date_in_words(day, words):
     ],
 )
 def test_the_date_line_pads_days_below_ten_and_months_one_and_two(day, line):
-    assert layout.place_and_date("Phúc Xá", day) == line
+    assert pdf.place_and_date("Phúc Xá", day) == line
