@@ -11,12 +11,13 @@ import logging
 import smtplib
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 logger = logging.getLogger(__name__)
 
@@ -123,9 +124,13 @@ def send_sms(*, phone: str, text: str) -> None:
     sms_backend().send(SmsMessage(phone=phone, text=text))
 
 
-def send_email(*, to: str, subject: str, text: str) -> None:
-    """Send one plain-text e-mail through Django's default mailer; raises EmailDeliveryError on failure."""
+def send_email(*, to: str, subject: str, text: str, attachments: Sequence[tuple[str, bytes, str]] = ()) -> None:
+    """Send one plain-text e-mail, with (file name, content, MIME type) attachments, through Django's default
+    mailer; raises EmailDeliveryError on failure."""
+    message = EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    for name, content, mimetype in attachments:
+        message.attach(name, content, mimetype)
     try:
-        send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+        message.send()
     except (smtplib.SMTPException, OSError) as exc:
         raise EmailDeliveryError(f"e-mail not sent: {exc}") from exc

@@ -136,3 +136,12 @@ def test_e_mail_goes_through_djangos_mailer(mailoutbox, settings):
     [message] = mailoutbox
     assert (message.to, message.subject, message.body) == (["an@example.com"], "Tiêu đề", "Nội dung")
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
+
+
+def test_e_mail_carries_attachments(mailoutbox):
+    send_email(
+        to="an@example.com", subject="Báo cáo", text="Kèm theo", attachments=[("a.pdf", b"%PDF-1.4", "application/pdf")]
+    )
+    [message] = mailoutbox
+    [attachment] = message.attachments
+    assert (attachment.filename, attachment.content, attachment.mimetype) == ("a.pdf", b"%PDF-1.4", "application/pdf")
