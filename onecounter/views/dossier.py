@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from egov.accounts.models import Role
+from interconnect.models import LinkedRecord, RecordStatus
 from onecounter.forms import ActionForm, ApologyForm
 from onecounter.selectors import dossier_for_officer, may_read_audit
 from onecounter.views.interconnect import dossier_linked_records
@@ -133,8 +134,17 @@ def _edit_url(dossier, user) -> str | None:
         return None
 
 
+def _records_to_handle(dossier, linked_records: list[LinkedRecord]) -> list[LinkedRecord]:
+    """The linked records of a registered dossier that wait for an officer: failed ones to re-send, rejected ones
+    whose reason the requester must hear. Nothing for a dossier in any other state."""
+    if dossier.status != Status.REGISTERED:
+        return []
+    return [record for record in linked_records if record.status in (RecordStatus.FAILED, RecordStatus.REJECTED)]
+
+
 def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None = None, apology=None, status=200):
     user = request.user
+    linked_records = dossier_linked_records(dossier, user)
     actions = available_actions(dossier, user)
     forms = [
         (action, failed if failed is not None and failed.action == action.name else _action_form(dossier, action))
@@ -158,7 +168,8 @@ def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None =
         "overdue": dossier.is_overdue(),
         "edit_url": _edit_url(dossier, user),
         "accesses": list(dossier.accesses.select_related("user")[:20]) if may_read_audit(user) else None,
-        "linked_records": dossier_linked_records(dossier, user),
+        "linked_records": linked_records,
+        "records_to_handle": _records_to_handle(dossier, linked_records),
     }
     return render(request, "onecounter/dossier.html", context, status=status)
 

@@ -3,6 +3,7 @@ not citizens), its filters, counts and late flag, a record's page with its attem
 re-send of a failed record (who may, wrong method, second click), the dossier page's section, and the citizen's view
 of the agencies' results."""
 
+import re
 import uuid
 from datetime import timedelta
 
@@ -337,6 +338,66 @@ def test_the_dossier_page_lists_its_records_with_the_resend_button(failed, justi
     assert resend_url(record(failed, RecordKind.HEALTH_CARD)) not in page
     response = client.post(resend_url(record(failed)), {"next": dossier_url})
     assert response.url == dossier_url
+
+
+def next_action(client: Client, dossier) -> tuple[str, str]:
+    """The "Việc tiếp theo" panel of the dossier page: (its HTML, its text with the tags and spacing removed)."""
+    page = client.get(reverse("onecounter:dossier", kwargs={"uuid": dossier.uuid})).content.decode()
+    start = page.index('aria-labelledby="next-heading"')
+    panel = page[start : page.index("</section>", start)]
+    return panel, " ".join(re.sub(r"<[^>]+>", " ", panel).split())
+
+
+def test_the_next_action_of_a_registered_dossier_with_a_failed_record_is_to_resend_it(failed, justice_a):
+    panel, text = next_action(logged_in(justice_a), failed)
+
+    assert "Đã vào sổ hộ tịch. Việc liên thông cần cán bộ xử lý:" in text
+    assert "Đăng ký thường trú cho trẻ – Công an (đăng ký cư trú): gửi không được, cần gửi lại. Xem và gửi lại" in text
+    assert f'href="{record_url(record(failed))}"' in panel
+    # The health card was sent and waits: nothing to do about it.
+    assert record_url(record(failed, RecordKind.HEALTH_CARD)) not in panel
+    assert "Bạn không có thao tác nào" not in text
+
+
+def test_a_leader_reads_who_resends_the_failed_record(failed, leader_a):
+    panel, text = next_action(logged_in(leader_a), failed)
+
+    assert "gửi không được; cán bộ một cửa hoặc công chức tư pháp – hộ tịch của xã, phường sẽ gửi lại." in text
+    assert "Xem hồ sơ liên thông" in text and f'href="{record_url(record(failed))}"' in panel
+
+
+def test_the_next_action_of_a_registered_dossier_with_a_rejected_record_is_to_tell_the_requester(
+    agencies, clock, signing, approve, birth_3in1, one_stop_a
+):
+    dossier = approve(signing(birth_3in1))
+    answer(record(dossier), "rejected")
+    assert dossier.linked_records.get(kind=RecordKind.HEALTH_CARD).status == RecordStatus.SENT
+
+    panel, text = next_action(logged_in(one_stop_a), dossier)
+
+    assert (
+        "Đăng ký thường trú cho trẻ – Công an (đăng ký cư trú): cơ quan từ chối. "
+        "Hãy báo người nộp lý do và hướng dẫn họ làm việc với cơ quan này. Xem lý do"
+    ) in text
+    assert f'href="{record_url(record(dossier))}"' in panel
+
+
+def test_no_record_to_handle_while_the_agencies_work_nor_once_the_dossier_has_its_result(
+    agencies, clock, signing, approve, birth_3in1, one_stop_a
+):
+    dossier = approve(signing(birth_3in1))
+    client = logged_in(one_stop_a)
+
+    panel, text = next_action(client, dossier)
+    assert "Đã vào sổ hộ tịch. Hồ sơ tự chuyển sang" in text
+    assert "Việc liên thông cần cán bộ xử lý" not in text and "lien-thong" not in panel
+
+    answer(record(dossier), "rejected")
+    answer(record(dossier, RecordKind.HEALTH_CARD))
+    dossier.refresh_from_db()
+    assert dossier.status == "result_ready"
+    panel, text = next_action(client, dossier)
+    assert "Việc liên thông cần cán bộ xử lý" not in text and "lien-thong" not in panel
 
 
 def test_a_dossier_without_interconnection_has_no_section(submitted, walk_to, one_stop_a):
