@@ -147,6 +147,16 @@ def child_units(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.filter(parent=unit, level=level).order_by("code"))
 
 
+def units_of_level(level: str, period: Period) -> list[AdministrativeUnit]:
+    """Every unit of a level that existed at some time in the period, by code."""
+    units = AdministrativeUnit.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=period.end),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start),
+        level=level,
+    )
+    return list(units.select_related("parent").order_by("code"))
+
+
 def _range_q(start: date, end: date) -> Q:
     """Rollup rows that exactly cover the days from `start` to `end`: runs of whole years, of whole months, and
     the days left over, so a period reads a few dozen rows per unit and procedure at most."""
