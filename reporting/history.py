@@ -1,0 +1,303 @@
+"""Dossiers written in bulk outside the state machine (imported from the one-stop software used before, or generated
+for load tests and the demo): the events their status implies, fast inserts, and the daily code counters.
+
+A bulk-written dossier gets the shortest event log that its reporting fact needs (reporting.flows.fact_compute
+reads the receive, approve, settle, reject, withdraw, deliver and refuse events), each event marked with where the
+dossier came from. The inserts bypass the models' save() and signals: the caller marks the dossiers dirty or
+rebuilds the rollups.
+"""
+
+import io
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID, uuid4
+
+from django.db import connection, models
+from django.utils import timezone
+
+from interconnect.models import LinkedRecord, RecordStatus
+from procedures.models import Dossier, DossierCodeCounter, DossierEvent, Status
+
+# Each action's (from, to) as the state machine has it.
+TRANSITIONS: dict[str, tuple[str, str]] = {
+    "receive": (Status.SUBMITTED, Status.RECEIVED),
+    "approve": (Status.AWAITING_SIGNATURE, Status.REGISTERED),
+    "settle": (Status.REGISTERED, Status.RESULT_READY),
+    "deliver": (Status.RESULT_READY, Status.DELIVERED),
+    "reject": (Status.AWAITING_SIGNATURE, Status.REJECTED),
+    "withdraw": (Status.RECEIVED, Status.WITHDRAWN),
+    "refuse": (Status.SUBMITTED, Status.REFUSED),
+}
+IN_PROGRESS = frozenset(
+    {Status.RECEIVED, Status.PROCESSING, Status.NEEDS_SUPPLEMENT, Status.AWAITING_SIGNATURE, Status.REGISTERED}
+)
+# Statuses reached at a moment the dossier's history must give (the result, the decision, the withdrawal).
+FINISHED = frozenset({Status.RESULT_READY, Status.DELIVERED, Status.REJECTED, Status.WITHDRAWN, Status.REFUSED})
+IMPORTABLE = IN_PROGRESS | FINISHED
+
+DOSSIER_COLUMNS = (
+    "id",
+    "uuid",
+    "code",
+    "procedure_id",
+    "unit_id",
+    "channel",
+    "status",
+    "applicant_id",
+    "requester_name",
+    "contact_phone",
+    "contact_email",
+    "data",
+    "draft_step",
+    "is_late",
+    "assignee_id",
+    "created_at",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "paused_at",
+    "finished_at",
+    "supplement_from",
+    "decision_reason",
+    "apology_at",
+)
+EVENT_COLUMNS = ("dossier_id", "actor_id", "at", "action", "from_status", "to_status", "reason", "details")
+LINKED_COLUMNS = (
+    "uuid",
+    "dossier_id",
+    "agency",
+    "kind",
+    "status",
+    "payload",
+    "result",
+    "reason",
+    "agency_ref",
+    "attempts",
+    "next_attempt_at",
+    "sent_at",
+    "answered_at",
+    "due_at",
+    "resent_by_id",
+    "resent_at",
+    "created_at",
+)
+COPY_ROWS = 50_000
+CODE_PATTERN = re.compile(r"(?P<unit>.+)-(?P<day>\d{6})-(?P<number>\d{4,})")
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A linked record of a settled 3-in-1 dossier: answered by its agency, perhaps after a failure and a re-send."""
+
+    agency: str
+    kind: str
+    resent: bool = False
+
+
+@dataclass
+class BulkDossier:
+    """A dossier as the old software or the generator knows it: where, what, and when each step happened."""
+
+    code: str
+    procedure_id: int
+    unit_id: int
+    channel: str
+    status: str
+    submitted_at: datetime
+    # None only for a dossier refused at receipt.
+    received_at: datetime | None
+    due_at: datetime | None
+    # When the result was ready (settled), or the dossier rejected, withdrawn or refused.
+    finished_at: datetime | None = None
+    # When the result was handed over (delivered only; default: finished_at).
+    delivered_at: datetime | None = None
+    # When the leader signed (3-in-1 dossiers with linked records).
+    approved_at: datetime | None = None
+    reason: str = ""
+    requester_name: str = ""
+    linked: tuple[Linked, ...] = ()
+    # Added to the details of the first event (the receipt or the refusal).
+    details: dict = field(default_factory=dict)
+
+    def events(self) -> list[tuple[str, datetime]]:
+        """(action, moment) of the events this dossier's status implies, in order."""
+        if self.status == Status.REFUSED:
+            return [("refuse", self.finished_at)]
+        events = [("receive", self.received_at)]
+        if self.approved_at and self.status in (Status.REGISTERED, Status.RESULT_READY, Status.DELIVERED):
+            events.append(("approve", self.approved_at))
+        if self.status in (Status.RESULT_READY, Status.DELIVERED):
+            events.append(("settle", self.finished_at))
+        if self.status == Status.DELIVERED:
+            events.append(("deliver", self.delivered_at or self.finished_at))
+        if self.status == Status.REJECTED:
+            events.append(("reject", self.finished_at))
+        if self.status == Status.WITHDRAWN:
+            events.append(("withdraw", self.finished_at))
+        return events
+
+    @property
+    def dossier_finished_at(self) -> datetime | None:
+        """Dossier.finished_at as the services set it: when the dossier ended (a ready result has not ended)."""
+        if self.status == Status.DELIVERED:
+            return self.delivered_at or self.finished_at
+        if self.status in (Status.REJECTED, Status.WITHDRAWN, Status.REFUSED):
+            return self.finished_at
+        return None
+
+
+def dossiers_insert(dossiers: Sequence[BulkDossier], *, source: str) -> list[int]:
+    """Write the dossiers, their events and linked records (inside the caller's transaction); returns their ids.
+
+    `source` ("import", "generated") goes into every event's details, so the log says the dossier was not walked
+    through the portal. No signal fires: mark the dossiers dirty (or rebuild the rollups) afterwards.
+    """
+    ids = ids_reserve(Dossier, len(dossiers))
+    dossier_rows, event_rows, linked_rows = [], [], []
+    for pk, dossier in zip(ids, dossiers, strict=True):
+        dossier_rows.append(dossier_row(pk, dossier))
+        event_rows += event_rows_of(pk, dossier, source=source)
+        linked_rows += linked_rows_of(pk, dossier)
+    rows_insert(Dossier, DOSSIER_COLUMNS, dossier_rows)
+    rows_insert(DossierEvent, EVENT_COLUMNS, event_rows)
+    rows_insert(LinkedRecord, LINKED_COLUMNS, linked_rows)
+    return ids
+
+
+def dossier_row(pk: int, d: BulkDossier) -> tuple:
+    paused_at = d.received_at if d.status == Status.NEEDS_SUPPLEMENT else None
+    supplement_from = Status.PROCESSING if d.status == Status.NEEDS_SUPPLEMENT else ""
+    # fmt: off
+    return (
+        pk, uuid4(), d.code, d.procedure_id, d.unit_id, d.channel, d.status, None, d.requester_name, "", "", {}, "",
+        False, None, d.submitted_at, d.submitted_at, d.received_at, d.due_at, paused_at, d.dossier_finished_at,
+        supplement_from, d.reason, None,
+    )
+    # fmt: on
+
+
+def event_rows_of(pk: int, d: BulkDossier, *, source: str) -> list[tuple]:
+    rows = []
+    for number, (action, at) in enumerate(d.events()):
+        from_status, to_status = TRANSITIONS[action]
+        details = {"source": source, **d.details} if number == 0 else {"source": source}
+        reason = d.reason if action in ("refuse", "reject") else ""
+        rows.append((pk, None, at, action, from_status, to_status, reason, details))
+    return rows
+
+
+def linked_rows_of(pk: int, d: BulkDossier) -> list[tuple]:
+    if not d.linked or not d.approved_at or d.status not in (Status.RESULT_READY, Status.DELIVERED):
+        return []
+    answered, resent = d.finished_at, d.approved_at + (d.finished_at - d.approved_at) / 2
+    # fmt: off
+    return [
+        (
+            uuid4(), pk, link.agency, link.kind, RecordStatus.COMPLETED, {}, {}, "", "", 2 if link.resent else 1,
+            None, d.approved_at, answered, None, None, resent if link.resent else None, d.approved_at,
+        )
+        for link in d.linked
+    ]
+    # fmt: on
+
+
+# --- fast inserts --------------------------------------------------------------------------------------------
+
+
+def ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`'s table, taken from its sequence (PostgreSQL) or after its largest key
+    (SQLite, whose writers are serialised; the caller's transaction holds the write lock until it commits)."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 (a table name of ours)
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
+
+
+def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert rows (tuples of values in the order of `columns`, the fields' attribute names) in as few statements
+    as possible: COPY on PostgreSQL, executemany elsewhere. Python defaults, auto_now and signals do not apply."""
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    targets = [fields[name] for name in columns]
+    table = model._meta.db_table
+    names = ", ".join(connection.ops.quote_name(f.column) for f in targets)
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while True:
+            chunk = [row for _, row in zip(range(COPY_ROWS), rows, strict=False)]
+            if not chunk:
+                return
+            if connection.vendor == "postgresql":
+                buffer = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in chunk))
+                cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
+            else:
+                placeholders = ", ".join(["%s"] * len(targets))
+                cursor.executemany(
+                    f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names of ours)
+                    [[f.get_db_prep_save(v, connection) for f, v in zip(targets, row, strict=True)] for row in chunk],
+                )
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """One value in COPY's text format."""
+    if value is None:
+        return r"\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, datetime):
+        return value.isoformat()
+    elif isinstance(value, int | date | UUID):
+        return str(value)
+    return str(value).translate(_COPY_ESCAPES)
+
+
+# --- codes ---------------------------------------------------------------------------------------------------
+
+
+def code_number(code: str, unit_code: str) -> tuple[date, int] | None:
+    """The day and daily number of a code `<unit code>-YYMMDD-NNNN` of that unit, or None for another pattern."""
+    match = CODE_PATTERN.fullmatch(code)
+    if not match or match["unit"] != unit_code:
+        return None
+    try:
+        day = datetime.strptime(match["day"], "%y%m%d").date()
+    except ValueError:
+        return None
+    return day, int(match["number"])
+
+
+def code_counters_advance(*, numbers: dict[tuple[int, date], int]) -> None:
+    """Make the portal's daily code counters of today and later start after the numbers written in bulk
+    ((unit id, day) → highest number), so the next dossier filed there gets a new code. Earlier days do not
+    matter: the portal only numbers the day a dossier is filed (or the next working day)."""
+    today = timezone.localdate()
+    wanted = {key: number for key, number in numbers.items() if key[1] >= today}
+    if not wanted:
+        return
+    existing = {
+        (c.unit_id, c.day): c
+        for c in DossierCodeCounter.objects.select_for_update().filter(
+            day__gte=today, unit_id__in={unit_id for unit_id, _ in wanted}
+        )
+    }
+    for (unit_id, day), number in wanted.items():
+        counter = existing.get((unit_id, day))
+        if counter is None:
+            DossierCodeCounter.objects.create(unit_id=unit_id, day=day, last=number)
+        elif counter.last < number:
+            DossierCodeCounter.objects.filter(pk=counter.pk).update(last=number)
