@@ -157,25 +157,33 @@ def units_of_level(level: str, period: Period) -> list[AdministrativeUnit]:
     return list(units.select_related("parent").order_by("code"))
 
 
-def _range_q(start: date, end: date) -> Q:
-    """Rollup rows that exactly cover the days from `start` to `end`: runs of whole years, of whole months, and
-    the days left over, so a period reads a few dozen rows per unit and procedure at most."""
-    q = Q(pk__in=[])
+def period_buckets(start: date, end: date) -> list[tuple[str, date, date]]:
+    """The rollup buckets that exactly cover the days from `start` to `end`, as (grain, first period start, last
+    period start): runs of whole years, of whole months, and the days left over, so a period reads a few dozen
+    rows per unit and procedure at most."""
+    buckets = []
     day = start
     while day <= end:
         first = day
         if _whole_year_from(day, end):
             while _whole_year_from(day, end):
-                day = date(day.year + 1, 1, 1)
-            q |= Q(grain=Grain.YEAR, period_start__gte=first, period_start__lt=day)
+                last, day = day, date(day.year + 1, 1, 1)
+            buckets.append((Grain.YEAR, first, last))
         elif day.day == 1 and _month_last(day) <= end:
             while day.day == 1 and _month_last(day) <= end and not _whole_year_from(day, end):
-                day = _month_last(day) + timedelta(days=1)
-            q |= Q(grain=Grain.MONTH, period_start__gte=first, period_start__lt=day)
+                last, day = day, _month_last(day) + timedelta(days=1)
+            buckets.append((Grain.MONTH, first, last))
         else:
             last = min(end, _month_last(day))
-            q |= Q(grain=Grain.DAY, period_start__gte=first, period_start__lte=last)
+            buckets.append((Grain.DAY, first, last))
             day = last + timedelta(days=1)
+    return buckets
+
+
+def _range_q(start: date, end: date) -> Q:
+    q = Q(pk__in=[])
+    for grain, first, last in period_buckets(start, end):
+        q |= Q(grain=grain, period_start__gte=first, period_start__lte=last)
     return q
 
 
