@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("onecounter.urls")),
     path("", include("interconnect.urls")),
+    path("", include("reporting.urls")),
     path("", include("egov.core.urls")),
 ]

@@ -137,14 +137,20 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
     Role.DISTRICT: OfficerHome(
         summary=_("Bạn theo dõi tỷ lệ nộp trực tuyến và tỷ lệ đúng hạn của các xã, phường trong quận, huyện."),
         actions=(
-            NextAction(_("Bảng theo dõi của quận, huyện"), _("Số liệu theo từng xã, phường và từng thủ tục.")),
-            NextAction(_("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; tải về CSV, XLSX.")),
+            NextAction(
+                _("Bảng theo dõi của quận, huyện"), _("Số liệu theo từng xã, phường và từng thủ tục."), "reporting:home"
+            ),
+            NextAction(
+                _("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; tải về CSV, XLSX."), "reporting:home"
+            ),
         ),
     ),
     Role.CITY: OfficerHome(
         summary=_("Bạn theo dõi toàn thành phố, quản lý lộ trình triển khai, lịch làm việc và danh mục thủ tục."),
         actions=(
-            NextAction(_("Bảng theo dõi toàn thành phố"), _("Số liệu theo quận, huyện và xã, phường.")),
+            NextAction(
+                _("Bảng theo dõi toàn thành phố"), _("Số liệu theo quận, huyện và xã, phường."), "reporting:home"
+            ),
             NextAction(_("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; báo cáo hằng tuần.")),
             NextAction(_("Nhật ký hồ sơ"), _("Ai đã xem hồ sơ nào, ai đã làm gì và khi nào."), "onecounter:audit"),
             NextAction(

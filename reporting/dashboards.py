@@ -1,0 +1,155 @@
+"""What a dashboard page reads of one unit over one period: its figures, its child units' and the city's, the
+breakdown by procedure, the trend over the period and the rollout dates; all from the rollups, so the cost of a
+page depends on the number of units, procedures and steps shown, never on the number of dossiers."""
+
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel
+from procedures.models import Procedure
+
+from .models import Rollup
+from .periods import Period
+from .selectors import RECEIVED, RESOLVED, Figures, _range_q, child_units, sum_of, unit_figures
+
+HALF = 50
+TREND_FLOWS = (*RECEIVED, *RESOLVED)
+
+
+@dataclass
+class Dashboard:
+    unit: AdministrativeUnit
+    period: Period
+    procedure: Procedure | None
+    figures: Figures
+    city: Figures
+    children: list[Figures]
+    procedures: list[Figures]
+    trend: list[Figures]
+    rollout: DistrictRollout | None
+    ancestors: list[AdministrativeUnit]
+
+    @property
+    def city_online_rate(self):
+        return self.city.online_rate
+
+    @property
+    def below_average_online(self) -> list[Figures]:
+        return _below(self.children, "online_rate", self.city.online_rate)
+
+    @property
+    def below_average_on_time(self) -> list[Figures]:
+        return _below(self.children, "on_time_rate", self.city.on_time_rate)
+
+    @property
+    def under_half(self) -> list[Figures]:
+        return _below(self.children, "online_rate", HALF)
+
+    @property
+    def without_dossiers(self) -> list[Figures]:
+        return [f for f in self.children if not f.received]
+
+
+def _below(children: list[Figures], rate: str, threshold) -> list[Figures]:
+    if threshold is None:
+        return []
+    found = [f for f in children if getattr(f, rate) is not None and getattr(f, rate) < threshold]
+    return sorted(found, key=lambda f: getattr(f, rate))
+
+
+def ancestors_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The units above `unit`, the city first (the unit should come with `parent__parent` selected)."""
+    chain, current = [], unit.parent
+    while current is not None:
+        chain.insert(0, current)
+        current = current.parent
+    return chain
+
+
+def rollout_phase(rollout: DistrictRollout | None, day: date) -> str:
+    """Where a district stood on `day`: officially online, on trial, or not yet."""
+    if rollout is not None and rollout.official_start <= day:
+        return _("Chính thức")
+    if rollout is not None and rollout.trial_start and rollout.trial_start <= day:
+        return _("Thử nghiệm")
+    return _("Chưa triển khai")
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """Vietnamese alphabetical order, near enough: letters without their marks first (Đ as D), then as written."""
+    bare = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in bare if not unicodedata.combining(ch)).casefold(), name
+
+
+def dashboard_read(
+    *, unit: AdministrativeUnit, period: Period, procedure: Procedure | None = None, now: datetime | None = None
+) -> Dashboard:
+    now = now or timezone.now()
+    ancestors = ancestors_of(unit)
+    city_unit = ancestors[0] if ancestors else unit
+    children = child_units(unit)
+    units = [unit, *children] + ([city_unit] if city_unit is not unit else [])
+    figures = unit_figures(units=units, period=period, procedure=procedure, now=now)
+    district = unit.district
+    rollouts = {
+        r.district_id: r
+        for r in DistrictRollout.objects.filter(district__in=[c for c in children if c.level == UnitLevel.DISTRICT])
+    }
+    rollout = DistrictRollout.objects.filter(district=district).first() if district else None
+    as_of = min(period.end, timezone.localtime(now).date())
+    for child in children:
+        if child.level == UnitLevel.DISTRICT:
+            child_rollout = rollouts.get(child.pk)
+            figures[child.pk].extra.update(
+                rollout_phase=rollout_phase(child_rollout, as_of),
+                official_start=child_rollout.official_start if child_rollout else None,
+            )
+    return Dashboard(
+        unit=unit,
+        period=period,
+        procedure=procedure,
+        figures=figures[unit.pk],
+        city=figures[city_unit.pk],
+        children=[figures[c.pk] for c in children],
+        procedures=[] if procedure else procedure_figures(unit=unit, period=period, now=now),
+        trend=unit_trend(unit=unit, period=period, procedure=procedure),
+        rollout=rollout,
+        ancestors=ancestors,
+    )
+
+
+def procedure_figures(*, unit: AdministrativeUnit, period: Period, now: datetime) -> list[Figures]:
+    """The unit's figures for each procedure of the catalogue (a few queries per procedure)."""
+    result = []
+    for procedure in Procedure.objects.order_by("position", "code"):
+        figures = unit_figures(units=[unit], period=period, procedure=procedure, now=now)[unit.pk]
+        figures.extra["procedure"] = procedure
+        result.append(figures)
+    return result
+
+
+def unit_trend(*, unit: AdministrativeUnit, period: Period, procedure: Procedure | None = None) -> list[Figures]:
+    """The flows (received, resolved) of each step of the period, from one grouped query over the rollups."""
+    steps = period.steps()
+    covering = Q(pk__in=[])
+    for step in steps:
+        covering |= _range_q(step.start, step.end)
+    rows = Rollup.objects.filter(covering, unit=unit)
+    if procedure is not None:
+        rows = rows.filter(procedure=procedure)
+    sums = {f"sum_{c}": Sum(c) for c in TREND_FLOWS}
+    sums["sum_received_online_procedures"] = Sum(sum_of(RECEIVED), filter=Q(procedure__is_active=True))
+    result = [Figures(unit=unit, period=step) for step in steps]
+    starts = [step.start for step in steps]
+    # Every row returned lies inside exactly one step: the steps do not overlap and each is covered exactly.
+    for row in rows.order_by().values("grain", "period_start").annotate(**sums):
+        figures = result[bisect_right(starts, row["period_start"]) - 1]
+        for column in (*TREND_FLOWS, "received_online_procedures"):
+            setattr(figures, column, getattr(figures, column) + (row[f"sum_{column}"] or 0))
+    return result

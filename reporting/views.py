@@ -1,0 +1,138 @@
+"""Dashboards of district and city staff: one page per unit and period, drilling city → district → commune, and
+every table of the page as CSV or XLSX."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from egov.accounts.jurisdiction import in_jurisdiction
+from egov.accounts.models import Role
+from egov.units.models import AdministrativeUnit, UnitLevel
+
+from .charts import dashboard_charts
+from .dashboards import dashboard_read
+from .exports import csv_response, file_name, xlsx_response
+from .forms import ReportForm, period_params
+from .tables import dashboard_tables
+
+DASHBOARD_ROLES = frozenset({Role.DISTRICT, Role.CITY})
+# Parameters that belong to one request only: a download, or the order of the tables.
+ONE_OFF = ("format", "table")
+
+
+def dashboard_access(view: Callable) -> Callable:
+    """Login; then district and city staff only, and only the units of their jurisdiction (a district's staff see
+    their district and its communes, city staff everything). Anyone else gets a 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, unit_id: int | None = None, **kwargs) -> HttpResponse:
+        if request.user.role not in DASHBOARD_ROLES:
+            raise PermissionDenied(_("Trang báo cáo dành cho cán bộ cấp huyện và cấp thành phố."))
+        if unit_id is not None:
+            # Asked before looking the unit up, so a 404 does not tell which units exist elsewhere.
+            if not in_jurisdiction(request.user, unit_id):
+                raise PermissionDenied(_("Đơn vị này không thuộc phạm vi theo dõi của bạn."))
+            kwargs["unit"] = get_object_or_404(AdministrativeUnit.objects.select_related("parent__parent"), pk=unit_id)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_GET
+@dashboard_access
+def home(request: HttpRequest) -> HttpResponse:
+    """The report of the officer's own unit (the city for an administrator of the city without one)."""
+    unit_id = request.user.unit_id
+    if unit_id is None:
+        unit_id = get_object_or_404(AdministrativeUnit.objects.filter(level=UnitLevel.CITY).order_by("code")[:1]).pk
+    return redirect("reporting:unit", unit_id=unit_id)
+
+
+def _link(unit_id: int, params: QueryDict, **changes: str) -> str:
+    query = params.copy()
+    for key, value in changes.items():
+        query[key] = value
+    encoded = query.urlencode()
+    return reverse("reporting:unit", args=[unit_id]) + (f"?{encoded}" if encoded else "")
+
+
+@require_GET
+@dashboard_access
+def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+    """One unit over one period: headline figures, charts, the lists of units to watch and the tables."""
+    form = ReportForm(request.GET or None)
+    period = form.period()
+    procedure = form.chosen_procedure()
+    sort_key, descending = form.sorting()
+    dashboard = dashboard_read(unit=unit, period=period, procedure=procedure)
+    params = request.GET.copy()
+    for key in ONE_OFF:
+        params.pop(key, None)
+
+    def sort_href(key: str, desc: bool) -> str:
+        return _link(unit.pk, params, sort=key, dir="desc" if desc else "asc")
+
+    tables = dashboard_tables(
+        dashboard,
+        sort_key=sort_key,
+        descending=descending,
+        sort_href=sort_href,
+        unit_href=lambda figures: _link(figures.unit.pk, params),
+        procedure_href=lambda figures: _link(unit.pk, params, procedure=figures.extra["procedure"].code),
+    )
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        table = tables.get(request.GET.get("table", ""))
+        if table is None:
+            raise Http404
+        name = file_name(unit=unit, period=period, table=table, extension=export)
+        if export == "csv":
+            return csv_response(table=table, filename=name)
+        title = _("%(unit)s – %(period)s") % {"unit": unit.name, "period": period.label}
+        if procedure is not None:
+            title += f" – {procedure.name}"
+        return xlsx_response(table=table, title=title, filename=name)
+
+    for name, table in tables.items():
+        table.csv_href = _link(unit.pk, params, table=name, format="csv")
+        table.xlsx_href = _link(unit.pk, params, table=name, format="xlsx")
+    children_label = _("quận, huyện") if unit.level == UnitLevel.CITY else _("xã, phường")
+    city_label = _("Bình quân thành phố")
+    kept = {key: value for key, value in params.items() if key in ("procedure", "sort", "dir")}
+    return render(
+        request,
+        "reporting/unit.html",
+        {
+            "dashboard": dashboard,
+            "unit": unit,
+            "period": period,
+            "form": form if form.is_bound else ReportForm(initial=period_params(period)),
+            **{f"{name.replace('-', '_')}_table": table for name, table in tables.items()},
+            "charts": dashboard_charts(dashboard, children_label=children_label, reference_label=city_label),
+            "children_label": children_label,
+            "crumbs": [(u, in_jurisdiction(request.user, u)) for u in dashboard.ancestors],
+            "previous": _link(unit.pk, QueryDict(mutable=True), **period_params(period.previous()), **kept),
+            "previous_period": period.previous(),
+            "next": _link(unit.pk, QueryDict(mutable=True), **period_params(period.next()), **kept),
+            "next_period": period.next(),
+            "today": timezone.localdate(),
+            "online_base": settings.REPORTING_ONLINE_RATE_BASE,
+            "query": params.urlencode(),
+        },
+    )
+
+
+urlpatterns = [
+    path("bao-cao/", home, name="home"),
+    path("bao-cao/don-vi/<int:unit_id>/", unit_report, name="unit"),
+]
