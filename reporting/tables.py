@@ -138,7 +138,7 @@ def table_build(
     def row(label: str, figures: Figures, href: str = "") -> Row:
         values = [c.value(figures) for c in columns]
         cells = [(c.kind, display(v, c.kind)) for c, v in zip(columns, values, strict=True)]
-        return Row(label=label, values=values, cells=cells, href=href)
+        return Row(label=str(label), values=values, cells=cells, href=href)
 
     return Table(
         name=name,

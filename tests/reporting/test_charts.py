@@ -1,0 +1,116 @@
+"""The charts: inline SVG with a title and a description in words, no script or outside file; the trend's steps
+read in one query add up to what unit_figures gives for each step."""
+
+import re
+from datetime import date
+from decimal import Decimal
+from xml.etree import ElementTree
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reporting.charts import channel_mix, rate_bars, trend_bars
+from reporting.dashboards import unit_trend
+from reporting.periods import Period
+from reporting.selectors import Figures, unit_figures
+from tests.reporting.test_views import unit_url
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def parse(svg: str) -> ElementTree.Element:
+    root = ElementTree.fromstring(svg)
+    assert root.get("role") == "img"
+    labelled = root.get("aria-labelledby").split()
+    assert [root.find(f"{SVG}title").get("id"), root.find(f"{SVG}desc").get("id")] == labelled
+    return root
+
+
+def texts(root: ElementTree.Element) -> list[str]:
+    return [t.text for t in root.iter(f"{SVG}text")]
+
+
+def test_rate_bars_name_every_unit_with_its_rate_and_the_average():
+    svg = rate_bars(
+        chart_id="c",
+        title="Tỷ lệ nộp trực tuyến theo xã, phường",
+        items=[("Phường Phúc Xá", Decimal("66.7")), ("Phường <Trúc> Bạch", Decimal("0.0")), ("Phường Cống Vị", None)],
+        reference=Decimal("60.0"),
+        reference_label="Bình quân thành phố",
+    )
+    root = parse(svg)
+    assert root.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến theo xã, phường"
+    assert root.find(f"{SVG}desc").text == (
+        "Phường Phúc Xá: 66,7\xa0%; Phường <Trúc> Bạch: 0,0\xa0%; Phường Cống Vị: chưa có hồ sơ. "
+        "Bình quân thành phố: 60,0\xa0%."
+    )
+    assert "<Trúc>" not in svg  # escaped
+    shown = texts(root)
+    assert "Phường Phúc Xá" in shown and "66,7\xa0%" in shown and "—" in shown
+    assert "Bình quân thành phố: 60,0\xa0%" in " ".join(t for t in shown if t)
+    bars = [r for r in root.iter(f"{SVG}rect")]
+    assert [b.get("width") for b in bars] == ["66.7"]  # 0 % and no dossiers draw no bar
+
+
+def test_trend_bars_stack_the_online_dossiers_under_the_others():
+    steps = [Period("day", date(2026, 12, d), date(2026, 12, d)) for d in (7, 8, 9)]
+    trend = [
+        Figures(unit=None, period=steps[0], received_online_self=3, received_counter=1),
+        Figures(unit=None, period=steps[1]),
+        Figures(unit=None, period=steps[2], received_counter=2),
+    ]
+    root = parse(trend_bars(chart_id="t", title="Hồ sơ tiếp nhận theo thời gian", trend=trend))
+    assert root.find(f"{SVG}desc").text == (
+        "6 hồ sơ tiếp nhận trong 3 kỳ, trong đó 3 nộp trực tuyến; nhiều nhất Ngày 07/12/2026 với 4 hồ sơ."
+    )
+    assert ["07/12", "08/12", "09/12"] == [t for t in texts(root) if t and re.fullmatch(r"\d\d/\d\d", t)]
+    assert "Nộp trực tuyến" in texts(root)
+
+
+def test_an_empty_trend_says_so():
+    step = Period("day", date(2026, 12, 7), date(2026, 12, 7))
+    root = parse(trend_bars(chart_id="t", title="x", trend=[Figures(unit=None, period=step)]))
+    assert root.find(f"{SVG}desc").text == "Không có hồ sơ tiếp nhận trong kỳ."
+
+
+def test_the_channel_mix_gives_counts_and_shares():
+    figures = Figures(unit=None, period=None, received_online_self=2, received_online_assisted=1, received_counter=1)
+    root = parse(channel_mix(chart_id="m", title="Hồ sơ tiếp nhận theo hình thức nộp", figures=figures))
+    assert "Trực tuyến – công dân tự nộp: 2 (50,0\xa0%)" in texts(root)
+    assert "Qua bưu chính: 0 (0,0\xa0%)" in texts(root)
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        Period("month", date(2026, 12, 1), date(2026, 12, 31)),  # days
+        Period("quarter", date(2026, 10, 1), date(2026, 12, 31)),  # weeks, the first one cut at 01/10
+        Period("year", date(2026, 1, 1), date(2026, 12, 31)),  # months
+        Period("custom", date(2026, 11, 20), date(2027, 2, 10)),  # weeks across a year
+        Period("custom", date(2026, 6, 15), date(2026, 12, 7)),  # months cut at both ends
+    ],
+)
+def test_the_trend_read_in_one_query_equals_unit_figures_step_by_step(dashboard_world, district, period):
+    with CaptureQueriesContext(connection) as captured:
+        trend = unit_trend(unit=district, period=period)
+    assert len(captured) == 1
+    assert [f.period for f in trend] == period.steps()
+    for figures in trend:
+        expected = unit_figures(units=[district], period=figures.period)[district.pk]
+        assert (figures.received, figures.received_online, figures.resolved, figures.on_time_rate) == (
+            expected.received,
+            expected.received_online,
+            expected.resolved,
+            expected.on_time_rate,
+        ), figures.period
+    assert sum(f.received for f in trend) == unit_figures(units=[district], period=period)[district.pk].received
+
+
+def test_the_page_loads_no_script_and_nothing_from_elsewhere(client, dashboard_world, city_staff, city):
+    client.force_login(city_staff)
+    page = client.get(unit_url(city)).content.decode()
+    assert "<script" not in page
+    assert page.count("<svg") >= 3
+    outside = re.findall(r'(?:src|href)="(https?:)?//[^"]*"', page)
+    assert not outside
