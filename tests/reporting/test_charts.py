@@ -64,7 +64,7 @@ def test_trend_bars_stack_the_online_dossiers_under_the_others():
     assert root.find(f"{SVG}desc").text == (
         "6 hồ sơ tiếp nhận trong 3 kỳ, trong đó 3 nộp trực tuyến; nhiều nhất Ngày 07/12/2026 với 4 hồ sơ."
     )
-    assert ["07/12", "08/12", "09/12"] == [t for t in texts(root) if t and re.fullmatch(r"\d\d/\d\d", t)]
+    assert [t for t in texts(root) if t and re.fullmatch(r"\d\d/\d\d", t)] == ["07/12", "08/12", "09/12"]
     assert "Nộp trực tuyến" in texts(root)
 
 

@@ -28,9 +28,12 @@ def as_number(value) -> Decimal | None:
     return None if value in ("", None) else Decimal(str(value))
 
 
-@pytest.mark.parametrize(("unit_name", "tables"), [("city", ["tong-hop", "mot-cua", "thu-tuc", "theo-thoi-gian"]),
-                                                   ("district", ["tong-hop", "mot-cua", "thu-tuc", "theo-thoi-gian"]),
-                                                   ("commune_a", ["mot-cua", "thu-tuc", "theo-thoi-gian"])])  # fmt: skip
+ALL_TABLES = ["tong-hop", "mot-cua", "thu-tuc", "theo-thoi-gian"]
+
+
+@pytest.mark.parametrize(
+    ("unit_name", "tables"), [("city", ALL_TABLES), ("district", ALL_TABLES), ("commune_a", ALL_TABLES[1:])]
+)
 def test_every_table_downloads_as_csv_and_xlsx_with_the_numbers_of_the_page(
     client, dashboard_world, city_staff, request, unit_name, tables
 ):
