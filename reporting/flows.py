@@ -176,16 +176,18 @@ def fact_compute(dossier: Dossier, *, starts: dict[int, date]) -> DossierFact | 
     elif dossier.status == Status.REJECTED and dossier.reject_at:
         resolved_at, fact.rejected = dossier.reject_at, True
     if resolved_at:
-        fact.resolved_day = _day(resolved_at)
+        # Received after 15:00, a dossier counts from the next working day, yet may be resolved (or withdrawn) that
+        # evening: it cannot leave the stock in progress before it entered it, or the stock would go negative.
+        fact.resolved_day = max(_day(resolved_at), receipt_day)
         fact.timeliness = timeliness(resolved_at, dossier.due_at)
         fact.processing_days = max(Decimal(0), calendar.working_time_between(receipt, resolved_at)).quantize(TWO_PLACES)
     if dossier.status == Status.WITHDRAWN and dossier.withdraw_at:
-        fact.withdrawn_day = _day(dossier.withdraw_at)
+        fact.withdrawn_day = max(_day(dossier.withdraw_at), receipt_day)
     fact.closed_day = fact.resolved_day or fact.withdrawn_day
     if fact.closed_day and fact.due_day:
         fact.due_closed_day = max(fact.due_day, fact.closed_day)
     if dossier.status == Status.DELIVERED:
-        fact.delivered_day = _day(dossier.deliver_at or dossier.finished_at)
+        fact.delivered_day = max(_day(dossier.deliver_at or dossier.finished_at), fact.resolved_day or receipt_day)
     if dossier.approve_at and dossier.linked_total:
         fact.linked_day = _day(dossier.approve_at)
         fact.linked_opened = dossier.linked_total
