@@ -96,10 +96,11 @@ def rate_bars(
         shown = _pct(value) if value is not None else "—"
         parts.append(f'<text x="100%" y="{y}" {FONT} text-anchor="end" font-weight="700" {HALO}>{shown}</text>')
     if reference is not None:
-        anchor, shift = ("end", -4) if reference > 60 else ("start", 4)
+        # A legend line rather than a label at the line, which could run off a phone's screen.
         parts.append(
-            f'<text x="{reference}%" dx="{shift}" y="15" {SMALL} fill="{RED}" text-anchor="{anchor}" '
-            f'font-weight="700">{escape(reference_label)}: {_pct(reference)}</text>'
+            f'<line x1="0" x2="22" y1="10" y2="10" stroke="{RED}" stroke-width="2" stroke-dasharray="5 3"/>'
+            f'<text x="28" y="14" {SMALL} fill="{RED}" font-weight="700">'
+            f"{escape(reference_label)}: {_pct(reference)}</text>"
         )
     baseline = top + plot + 16
     for tick, anchor in ((0, "start"), (50, "middle"), (100, "end")):
@@ -131,7 +132,7 @@ def trend_bars(*, chart_id: str, title: str, trend: list[Figures]) -> SafeString
     """Dossiers received in each step of the period, the online ones at the bottom of each bar."""
     steps = [f.period for f in trend]
     series = [(_("Nộp trực tuyến"), BLUE), (_("Trực tiếp, bưu chính"), AMBER)]
-    top, plot, axis = 32, 170, 24
+    top, plot, axis = 44, 170, 24
     totals = [f.received for f in trend]
     total, online = sum(totals), sum(f.received_online for f in trend)
     if total:
@@ -187,8 +188,11 @@ def trend_bars(*, chart_id: str, title: str, trend: list[Figures]) -> SafeString
     for index, period in enumerate(steps):
         if index % every == 0:
             x = (index + 0.5) * 100 / len(steps)
+            # Labels near an edge are anchored inside the chart, so a phone does not cut them.
+            anchor = "start" if x < 5 else "end" if x > 95 else "middle"
+            x = 0 if anchor == "start" else 100 if anchor == "end" else x
             parts.append(
-                f'<text x="{x:.2f}%" y="{top + plot + 17}" {SMALL} text-anchor="middle">'
+                f'<text x="{x:.2f}%" y="{top + plot + 17}" {SMALL} text-anchor="{anchor}">'
                 f"{escape(step_label(period, steps))}</text>"
             )
     parts.append("</svg>")

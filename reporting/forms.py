@@ -33,7 +33,7 @@ class ReportForm(forms.Form):
         required=False,
         allow_future=True,
         example="15/10/2026",
-        help_text=_("Một ngày bất kỳ của ngày, tuần, tháng, quý hoặc năm cần xem, ví dụ 15/10/2026."),
+        help_text="",
     )
     procedure = forms.ModelChoiceField(
         label=_("Thủ tục"),

@@ -161,8 +161,8 @@ SUMMARY_COLUMNS = [
     Column("resolved", _("Đã giải quyết")),
     Column("on_time_rate", _("Tỷ lệ đúng hạn"), "pct"),
     Column("overdue", _("Đang quá hạn")),
-    Column("average_processing_days", _("Thời gian giải quyết bình quân (ngày làm việc)"), "days"),
-    Column("interconnect_average_days", _("Liên thông 3 trong 1 bình quân (ngày làm việc)"), "days"),
+    Column("average_processing_days", _("Số ngày giải quyết bình quân"), "days"),
+    Column("interconnect_average_days", _("Số ngày liên thông 3 trong 1 bình quân"), "days"),
     Column("linked_failure_rate", _("Tỷ lệ lỗi liên thông"), "pct"),
 ]
 ROLLOUT_COLUMNS = [
@@ -186,7 +186,7 @@ ONESTOP_COLUMNS = [
     Column("withdrawn", _("Rút hồ sơ")),
     Column("not_collected", _("Có kết quả, chưa trả")),
     Column("late_rate", _("Tỷ lệ trễ hạn"), "pct"),
-    Column("table_on_time_rate", _("Tỷ lệ đúng hạn (mẫu một cửa)"), "pct"),
+    Column("table_on_time_rate", _("Tỷ lệ đúng hạn"), "pct"),
 ]
 TREND_COLUMNS = [
     Column("received", _("Hồ sơ tiếp nhận")),

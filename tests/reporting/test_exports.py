@@ -82,7 +82,7 @@ def test_csv_headers_are_vietnamese_and_the_file_is_named_for_the_unit_and_perio
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quan-ba-dinh-thang-12-2026-mot-cua.csv"'
     header = csv_rows(response)[0]
     assert header[:3] == ["Đơn vị", "Kỳ trước chuyển sang", "Tiếp nhận trong kỳ – Trực tuyến"]
-    assert header[-2:] == ["Tỷ lệ trễ hạn", "Tỷ lệ đúng hạn (mẫu một cửa)"]
+    assert header[-2:] == ["Tỷ lệ trễ hạn", "Tỷ lệ đúng hạn"]
     # A rate with nothing to divide by is an empty cell, not 0.
     quiet = next(row for row in csv_rows(response) if row[0] == "Phường Cống Vị")
     assert quiet[-2:] == ["", ""]

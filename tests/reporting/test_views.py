@@ -66,7 +66,7 @@ class _Tables(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
-            text = re.sub(r"[ \t\n]+", " ", "".join(self._cell)).strip(" ▲▼↕")
+            text = re.sub(r"[ \t\n]+", " ", "".join(self._cell)).strip(" \xa0▲▼↕")
             if self._in_body and self._row is not None:
                 self._row.append(text)
             elif self._in_head:
