@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("procedures.urls")),
     path("", include("onecounter.urls")),
     path("", include("interconnect.urls")),
+    path("bao-cao/tuan/", include("reporting.urls_weekly")),
     path("", include("reporting.urls")),
     path("", include("egov.core.urls")),
 ]
