@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +188,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "linked-records-sweep": {"task": "interconnect.tasks.linked_records_sweep", "schedule": 60.0},
     # Brings the reporting rollups up to date with the dossiers changed since the last run.
     "reporting-refresh": {"task": "reporting.tasks.rollups_refresh", "schedule": 30.0},
+    # Last week's PDF report, kept and e-mailed to the city staff every Monday morning (CELERY_TIMEZONE).
+    "reporting-weekly": {
+        "task": "reporting.tasks.weekly_report",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
