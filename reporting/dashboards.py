@@ -28,7 +28,7 @@ class Dashboard:
     period: Period
     procedure: Procedure | None
     figures: Figures
-    city: Figures
+    city: Figures | None
     children: list[Figures]
     procedures: list[Figures]
     trend: list[Figures]
@@ -36,16 +36,12 @@ class Dashboard:
     ancestors: list[AdministrativeUnit]
 
     @property
-    def city_online_rate(self):
-        return self.city.online_rate
-
-    @property
     def below_average_online(self) -> list[Figures]:
-        return _below(self.children, "online_rate", self.city.online_rate)
+        return _below(self.children, "online_rate", self.city and self.city.online_rate)
 
     @property
     def below_average_on_time(self) -> list[Figures]:
-        return _below(self.children, "on_time_rate", self.city.on_time_rate)
+        return _below(self.children, "on_time_rate", self.city and self.city.on_time_rate)
 
     @property
     def under_half(self) -> list[Figures]:
@@ -94,7 +90,8 @@ def dashboard_read(
     ancestors = ancestors_of(unit)
     city_unit = ancestors[0] if ancestors else unit
     children = child_units(unit)
-    units = [unit, *children] + ([city_unit] if city_unit is not unit else [])
+    # The city's figures are the yardstick of the child units (its average); a commune has none to measure.
+    units = [unit, *children] + ([city_unit] if children and city_unit is not unit else [])
     figures = unit_figures(units=units, period=period, procedure=procedure, now=now)
     district = unit.district
     rollouts = {
@@ -115,9 +112,11 @@ def dashboard_read(
         period=period,
         procedure=procedure,
         figures=figures[unit.pk],
-        city=figures[city_unit.pk],
+        city=figures[city_unit.pk] if children else None,
         children=[figures[c.pk] for c in children],
-        procedures=[] if procedure else procedure_figures(unit=unit, period=period, now=now),
+        # By procedure only where there are no child units to list: a few queries per procedure, cheap for a
+        # commune; a district or the city reads one procedure at a time through the procedure filter.
+        procedures=[] if procedure or children else procedure_figures(unit=unit, period=period, now=now),
         trend=unit_trend(unit=unit, period=period, procedure=procedure),
         rollout=rollout,
         ancestors=ancestors,
