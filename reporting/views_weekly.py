@@ -31,7 +31,8 @@ def weekly_list(request: HttpRequest) -> HttpResponse:
     _may_read(request)
     page = Paginator(WeeklyReport.objects.all(), PAGE_SIZE).get_page(request.GET.get("trang"))
     for report in page.object_list:
-        report.week = period_of("week", report.week_start)
+        label = period_of("week", report.week_start).label
+        report.week_label, report.week_words = label, label[:1].lower() + label[1:]
     return render(request, "reporting/weekly_list.html", {"page": page})
 
 
