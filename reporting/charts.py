@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from .dashboards import Dashboard
 from .periods import Period
 from .selectors import Figures
-from .tables import display
+from .tables import display, sort_figures
 
 INK = "#0b0c0c"
 MUTED = "#505a5f"
@@ -256,7 +256,13 @@ def dashboard_charts(dashboard: Dashboard, *, children_label: str, reference_lab
         charts["rates"] = rate_bars(
             chart_id="chart-rates",
             title=_("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": children_label},
-            items=[(f.unit.name, f.online_rate) for f in dashboard.children],
+            # Ranked, highest first, units without dossiers last: the chart answers "who is behind".
+            items=[
+                (f.unit.name, f.online_rate)
+                for f in sort_figures(
+                    dashboard.children, key="online_rate", descending=True, label=lambda f: f.unit.name
+                )
+            ],
             reference=dashboard.city.online_rate,
             reference_label=reference_label,
         )
