@@ -5,6 +5,7 @@ screen cannot disagree. `weekly_report_generate` stores the PDF (one row per wee
 and e-mails it after commit to the city staff.
 """
 
+import functools
 import io
 import logging
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
@@ -66,9 +68,9 @@ from .selectors import Figures, child_units, unit_figures
 logger = logging.getLogger(__name__)
 
 TREND_WEEKS = 8
-ISSUER = "Sở Thông tin và Truyền thông"
+ISSUER = gettext_lazy("Sở Thông tin và Truyền thông")
 # As the header sets it: two lines, each within the left column.
-ISSUER_LINES = "Sở Thông tin\nvà Truyền thông"
+ISSUER_LINES = gettext_lazy("Sở Thông tin\nvà Truyền thông")
 PORTRAIT, LANDSCAPE = A4, landscape(A4)
 TOP, BOTTOM = 20 * mm, 18 * mm
 WIDE_TOP = 12 * mm
@@ -105,7 +107,6 @@ STYLES = {
     "period": style("period", fontName=FONT_ITALIC, fontSize=12, leading=16, alignment=TA_CENTER),
     "receivers": style("receivers", fontSize=9, leading=11.5, alignment=TA_LEFT),
     "receivers_head": style("receivers_head", fontName=FONT_ITALIC, fontSize=10, leading=13),
-    "footer": style("wfooter", fontSize=8, leading=10),
 }
 
 
@@ -118,7 +119,7 @@ def count(value: int) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    """87.5 → "87,5 %"; nothing to divide by → "–"."""
+    """87.5 → "87,5 %" (a non-breaking space before the sign); nothing to divide by → "—"."""
     return DASH if value is None else f"{number_format(value, 1)}\u00a0%"
 
 
@@ -403,27 +404,27 @@ def _district_figures(figures: Figures, counted: bool) -> list[Flowable]:
 
 # The one-stop statistics table: (header of the group, header of the column, value).
 ONE_STOP_COLUMNS: tuple[tuple[str, str, Callable[[Figures], str]], ...] = (
-    ("", "Kỳ trước chuyển sang", lambda f: count(f.carried_over)),
-    ("Tiếp nhận trong tuần", "Trực tuyến", lambda f: count(f.received_online)),
-    ("Tiếp nhận trong tuần", "Trực tiếp", lambda f: count(f.received_counter)),
-    ("Tiếp nhận trong tuần", "Bưu chính", lambda f: count(f.received_post)),
-    ("", "Tổng số phải giải quyết", lambda f: count(f.to_handle)),
-    ("Đã giải quyết", "Trước hạn", lambda f: count(f.resolved_early)),
-    ("Đã giải quyết", "Đúng hạn", lambda f: count(f.resolved_on_time)),
-    ("Đã giải quyết", "Quá hạn", lambda f: count(f.resolved_late)),
-    ("Đang giải quyết", "Chưa đến hạn", lambda f: count(f.not_yet_due)),
-    ("Đang giải quyết", "Quá hạn", lambda f: count(f.overdue)),
-    ("", "Rút hồ sơ", lambda f: count(f.withdrawn)),
-    ("", "Đã giải quyết, chưa trả kết quả", lambda f: count(f.not_collected)),
-    ("", "Tỷ lệ trễ hạn", lambda f: percent(f.late_rate)),
-    ("", "Tỷ lệ đúng hạn", lambda f: percent(f.table_on_time_rate)),
+    ("", gettext_lazy("Kỳ trước chuyển sang"), lambda f: count(f.carried_over)),
+    (gettext_lazy("Tiếp nhận trong tuần"), gettext_lazy("Trực tuyến"), lambda f: count(f.received_online)),
+    (gettext_lazy("Tiếp nhận trong tuần"), gettext_lazy("Trực tiếp"), lambda f: count(f.received_counter)),
+    (gettext_lazy("Tiếp nhận trong tuần"), gettext_lazy("Bưu chính"), lambda f: count(f.received_post)),
+    ("", gettext_lazy("Tổng số phải giải quyết"), lambda f: count(f.to_handle)),
+    (gettext_lazy("Đã giải quyết"), gettext_lazy("Trước hạn"), lambda f: count(f.resolved_early)),
+    (gettext_lazy("Đã giải quyết"), gettext_lazy("Đúng hạn"), lambda f: count(f.resolved_on_time)),
+    (gettext_lazy("Đã giải quyết"), gettext_lazy("Quá hạn"), lambda f: count(f.resolved_late)),
+    (gettext_lazy("Đang giải quyết"), gettext_lazy("Chưa đến hạn"), lambda f: count(f.not_yet_due)),
+    (gettext_lazy("Đang giải quyết"), gettext_lazy("Quá hạn"), lambda f: count(f.overdue)),
+    ("", gettext_lazy("Rút hồ sơ"), lambda f: count(f.withdrawn)),
+    ("", gettext_lazy("Đã giải quyết, chưa trả kết quả"), lambda f: count(f.not_collected)),
+    ("", gettext_lazy("Tỷ lệ trễ hạn"), lambda f: percent(f.late_rate)),
+    ("", gettext_lazy("Tỷ lệ đúng hạn"), lambda f: percent(f.table_on_time_rate)),
 )
 
 
 def _one_stop_table(data: WeeklyData) -> Flowable:
     """Rows per district and the city's total; columns grouped under two header rows, then the column numbers."""
-    groups = [_(group) if group else "" for group, _column, _value in ONE_STOP_COLUMNS]
-    names = [_(column) for _group, column, _value in ONE_STOP_COLUMNS]
+    groups = [str(group) for group, _column, _value in ONE_STOP_COLUMNS]
+    names = [str(column) for _group, column, _value in ONE_STOP_COLUMNS]
     top = [_("STT"), _("Quận, huyện, thị xã")]
     second = ["", ""]
     spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
@@ -777,12 +778,11 @@ def _share(part: int, whole: int) -> Decimal:
 
 
 class _NumberedCanvas(Canvas):
-    """Holds the pages back until the end, to write "Trang n/N" on each."""
+    """Holds the pages back until the end, to write the footer and "Trang n/N" on each."""
 
-    footer_text = ""
-
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, footer_text: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.footer_text = footer_text
         self._pages: list[dict] = []
 
     def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -909,8 +909,7 @@ def weekly_report_pdf(data: WeeklyData) -> bytes:
             _commune_lists_table(data),
         ]
         footer = _("Báo cáo %(week)s – %(issuer)s") % {"week": data.week_words, "issuer": ISSUER}
-        canvas = type("WeeklyCanvas", (_NumberedCanvas,), {"footer_text": footer})
-        document.build(story, canvasmaker=canvas)
+        document.build(story, canvasmaker=functools.partial(_NumberedCanvas, footer_text=footer))
         return buffer.getvalue()
 
 
