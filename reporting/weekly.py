@@ -64,6 +64,7 @@ from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel
 from .models import WeeklyReport
 from .periods import Period, period_of
 from .selectors import Figures, child_units, unit_figures
+from .tables import DASH, display
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,6 @@ TOP, BOTTOM = 20 * mm, 18 * mm
 WIDE_TOP = 12 * mm
 WIDE_MARGIN = 20 * mm
 WIDE_WIDTH = LANDSCAPE[0] - 2 * WIDE_MARGIN
-DASH = "—"
 MINUS = "−"
 
 BLUE = colors.HexColor("#1f4e79")
@@ -114,17 +114,17 @@ STYLES = {
 
 
 def count(value: int) -> str:
-    """1234 → "1.234"."""
-    return number_format(value, force_grouping=True)
+    """1234 → "1.234", as the dashboards show it."""
+    return display(value, "int")
 
 
 def percent(value: Decimal | None) -> str:
     """87.5 → "87,5 %" (a non-breaking space before the sign); nothing to divide by → "—"."""
-    return DASH if value is None else f"{number_format(value, 1)}\u00a0%"
+    return display(value, "pct")
 
 
 def days(value: Decimal | None) -> str:
-    return DASH if value is None else number_format(value, 2)
+    return display(value, "days")
 
 
 def signed(value: int | Decimal | None, show: Callable[[int | Decimal], str]) -> str:
