@@ -183,7 +183,7 @@ ONESTOP_COLUMNS = [
     Column("resolved_late", _("Quá hạn"), group=_RESOLVED),
     Column("not_yet_due", _("Chưa đến hạn"), group=_IN_PROGRESS),
     Column("overdue", _("Quá hạn"), group=_IN_PROGRESS),
-    Column("withdrawn", _("Rút hồ sơ")),
+    Column("withdrawn", _("Đã rút")),
     Column("not_collected", _("Có kết quả, chưa trả")),
     Column("late_rate", _("Tỷ lệ trễ hạn"), "pct"),
     Column("table_on_time_rate", _("Tỷ lệ đúng hạn"), "pct"),

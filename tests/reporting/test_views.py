@@ -396,3 +396,12 @@ def test_the_page_cost_does_not_grow_with_the_dossiers(client, dashboard_world, 
     rollups_refresh()
     assert {unit.pk: queries(unit) for unit in (city, district, commune_a)} == before
     assert max(before.values()) <= 30
+
+
+def test_the_page_reads_in_english_too(client, dashboard_world, district_chief, district):
+    client.force_login(district_chief)
+    client.cookies["django_language"] = "en"
+    page = client.get(unit_url(district), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Online rate under 50 %" in page and "Download CSV" in page and "Headline figures" in page
+    # English digits: 66.7 %.
+    assert "66.7\xa0%" in page
