@@ -6,17 +6,18 @@ import re
 import unicodedata
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from egov.units.models import AdministrativeUnit
+from procedures.models import Procedure
 
 from .periods import Period
 from .tables import Row, Table, plain
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PERIOD_SLUG = {"day": "ngay", "week": "tuan", "month": "thang", "quarter": "quy", "year": "nam"}
 CELL_FORMATS = {"int": "#,##0", "pct": "0.0%", "days": "0.00", "date": "dd/mm/yyyy"}
 
 
@@ -46,6 +47,19 @@ def period_slug(period: Period) -> str:
 
 def file_name(*, unit: AdministrativeUnit, period: Period, table: Table, extension: str) -> str:
     return f"bao-cao-{ascii_slug(unit.name)}-{period_slug(period)}-{table.name}.{extension}"
+
+
+def download_response(
+    *, table: Table, unit: AdministrativeUnit, period: Period, procedure: Procedure | None, extension: str
+) -> HttpResponse:
+    """The table as a CSV or XLSX attachment named for the unit, the period and the table."""
+    name = file_name(unit=unit, period=period, table=table, extension=extension)
+    if extension == "csv":
+        return csv_response(table=table, filename=name)
+    title = _("%(unit)s – %(period)s") % {"unit": unit.name, "period": period.label}
+    if procedure is not None:
+        title += f" – {procedure.name}"
+    return xlsx_response(table=table, title=title, filename=name)
 
 
 def _all_rows(table: Table) -> list[Row]:

@@ -20,13 +20,16 @@ from egov.units.models import AdministrativeUnit, UnitLevel
 
 from .charts import dashboard_charts
 from .dashboards import dashboard_read
-from .exports import csv_response, file_name, xlsx_response
+from .exports import download_response
 from .forms import ReportForm, period_params
+from .periods import Period
 from .tables import dashboard_tables
 
 DASHBOARD_ROLES = frozenset({Role.DISTRICT, Role.CITY})
-# Parameters that belong to one request only: a download, or the order of the tables.
+# Parameters of a download, left out of the page's own links.
 ONE_OFF = ("format", "table")
+# What moving to the previous or next period keeps.
+KEPT = ("procedure", "sort", "dir")
 
 
 def dashboard_access(view: Callable) -> Callable:
@@ -95,20 +98,22 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
         table = tables.get(request.GET.get("table", ""))
         if table is None:
             raise Http404
-        name = file_name(unit=unit, period=period, table=table, extension=export)
-        if export == "csv":
-            return csv_response(table=table, filename=name)
-        title = _("%(unit)s – %(period)s") % {"unit": unit.name, "period": period.label}
-        if procedure is not None:
-            title += f" – {procedure.name}"
-        return xlsx_response(table=table, title=title, filename=name)
+        return download_response(table=table, unit=unit, period=period, procedure=procedure, extension=export)
 
     for name, table in tables.items():
         table.csv_href = _link(unit.pk, params, table=name, format="csv")
         table.xlsx_href = _link(unit.pk, params, table=name, format="xlsx")
     children_label = _("quận, huyện") if unit.level == UnitLevel.CITY else _("xã, phường")
     city_label = _("Bình quân thành phố")
-    kept = {key: value for key, value in params.items() if key in ("procedure", "sort", "dir")}
+
+    def period_link(other: Period) -> str:
+        query = QueryDict(mutable=True)
+        query.update(period_params(other))
+        for key in KEPT:
+            if key in params:
+                query.setlist(key, params.getlist(key))
+        return _link(unit.pk, query)
+
     return render(
         request,
         "reporting/unit.html",
@@ -121,9 +126,9 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
             "charts": dashboard_charts(dashboard, children_label=children_label, reference_label=city_label),
             "children_label": children_label,
             "crumbs": [(u, in_jurisdiction(request.user, u)) for u in dashboard.ancestors],
-            "previous": _link(unit.pk, QueryDict(mutable=True), **period_params(period.previous()), **kept),
+            "previous": period_link(period.previous()),
             "previous_period": period.previous(),
-            "next": _link(unit.pk, QueryDict(mutable=True), **period_params(period.next()), **kept),
+            "next": period_link(period.next()),
             "next_period": period.next(),
             "today": timezone.localdate(),
             "online_base": settings.REPORTING_ONLINE_RATE_BASE,
