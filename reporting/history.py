@@ -7,19 +7,26 @@ dossier came from. The inserts bypass the models' save() and signals: the caller
 rebuilds the rollups.
 """
 
+import csv
 import io
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from uuid import UUID, uuid4
+from types import SimpleNamespace
+from uuid import uuid4
 
 from django.db import connection, models
 from django.utils import timezone
 
+from egov.units.models import AdministrativeUnit
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier, DossierCodeCounter, DossierEvent, Status
+
+from .flows import fact_compute, official_starts
+from .models import DossierFact
+from .services import rollups_add_facts
 
 # Each action's (from, to) as the state machine has it.
 TRANSITIONS: dict[str, tuple[str, str]] = {
@@ -84,6 +91,7 @@ LINKED_COLUMNS = (
     "resent_at",
     "created_at",
 )
+FACT_COLUMNS = tuple(f.attname for f in DossierFact._meta.concrete_fields)
 COPY_ROWS = 50_000
 CODE_PATTERN = re.compile(r"(?P<unit>.+)-(?P<day>\d{6})-(?P<number>\d{4,})")
 
@@ -149,11 +157,15 @@ class BulkDossier:
         return None
 
 
-def dossiers_insert(dossiers: Sequence[BulkDossier], *, source: str) -> list[int]:
+def dossiers_insert(
+    dossiers: Sequence[BulkDossier], *, source: str, units: dict[int, AdministrativeUnit] | None = None
+) -> list[int]:
     """Write the dossiers, their events and linked records (inside the caller's transaction); returns their ids.
 
     `source` ("import", "generated") goes into every event's details, so the log says the dossier was not walked
-    through the portal. No signal fires: mark the dossiers dirty (or rebuild the rollups) afterwards.
+    through the portal. No signal fires. With `units` (id → commune with its district loaded), the dossiers'
+    facts are computed and written too and added to the rollups, as a refresh would; without, mark the dossiers
+    dirty (or rebuild the rollups) afterwards.
     """
     ids = ids_reserve(Dossier, len(dossiers))
     dossier_rows, event_rows, linked_rows = [], [], []
@@ -164,7 +176,36 @@ def dossiers_insert(dossiers: Sequence[BulkDossier], *, source: str) -> list[int
     rows_insert(Dossier, DOSSIER_COLUMNS, dossier_rows)
     rows_insert(DossierEvent, EVENT_COLUMNS, event_rows)
     rows_insert(LinkedRecord, LINKED_COLUMNS, linked_rows)
+    if units is not None:
+        starts = official_starts()
+        facts = [fact_compute(_source(pk, d, units), starts=starts) for pk, d in zip(ids, dossiers, strict=True)]
+        facts = [fact for fact in facts if fact is not None]
+        rows_insert(DossierFact, FACT_COLUMNS, ([getattr(f, name) for name in FACT_COLUMNS] for f in facts))
+        rollups_add_facts(dossier_ids=[fact.dossier_id for fact in facts])
     return ids
+
+
+def _source(pk: int, d: BulkDossier, units: dict[int, AdministrativeUnit]) -> SimpleNamespace:
+    """What reporting.flows.fact_sources would read back of the dossier as written: its fields, the moment of each
+    action in its event log, and its linked records (total, failed)."""
+    moments = dict(d.events())
+    linked = linked_rows_of(pk, d)
+    resent = sum(1 for row in linked if row[LINKED_COLUMNS.index("resent_at")] is not None)
+    return SimpleNamespace(
+        pk=pk,
+        unit=units[d.unit_id],
+        unit_id=d.unit_id,
+        procedure_id=d.procedure_id,
+        channel=d.channel,
+        status=d.status,
+        submitted_at=d.submitted_at,
+        received_at=d.received_at,
+        due_at=d.due_at,
+        finished_at=d.dossier_finished_at,
+        **{f"{action}_at": moments.get(action) for action in TRANSITIONS if action != "receive"},
+        linked_total=len(linked) or None,
+        linked_failures=resent or None,
+    )
 
 
 def dossier_row(pk: int, d: BulkDossier) -> tuple:
@@ -224,46 +265,39 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Insert rows (tuples of values in the order of `columns`, the fields' attribute names) in as few statements
+def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable) -> None:
+    """Insert rows (sequences of values in the order of `columns`, the fields' attribute names) in as few statements
     as possible: COPY on PostgreSQL, executemany elsewhere. Python defaults, auto_now and signals do not apply."""
     fields = {f.attname: f for f in model._meta.concrete_fields}
     targets = [fields[name] for name in columns]
+    json_positions = [i for i, f in enumerate(targets) if isinstance(f, models.JSONField)]
     table = model._meta.db_table
     names = ", ".join(connection.ops.quote_name(f.column) for f in targets)
     rows = iter(rows)
     with connection.cursor() as cursor:
-        while True:
-            chunk = [row for _, row in zip(range(COPY_ROWS), rows, strict=False)]
-            if not chunk:
-                return
-            if connection.vendor == "postgresql":
-                buffer = io.StringIO("".join("\t".join(map(_copy_text, row)) + "\n" for row in chunk))
-                cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN", buffer)
-            else:
+        while chunk := [row for _, row in zip(range(COPY_ROWS), rows, strict=False)]:
+            if connection.vendor != "postgresql":
                 placeholders = ", ".join(["%s"] * len(targets))
                 cursor.executemany(
                     f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names of ours)
                     [[f.get_db_prep_save(v, connection) for f, v in zip(targets, row, strict=True)] for row in chunk],
                 )
+                continue
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            for row in chunk:
+                values = [NULL if value is None else value for value in row]
+                for i in json_positions:
+                    if row[i] is not None:
+                        values[i] = json.dumps(row[i], ensure_ascii=False)
+                writer.writerow(values)
+            buffer.seek(0)
+            # str() of every value is what PostgreSQL reads: ISO dates and moments with their offset, True/False.
+            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer, 1 << 20)
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return r"\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, dict | list):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, datetime):
-        return value.isoformat()
-    elif isinstance(value, int | date | UUID):
-        return str(value)
-    return str(value).translate(_COPY_ESCAPES)
+# COPY's NULL marker in CSV: unquoted, so it cannot be confused with an empty string (no value of ours is "\N").
+NULL = r"\N"
 
 
 # --- codes ---------------------------------------------------------------------------------------------------

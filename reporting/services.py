@@ -129,6 +129,21 @@ def rollups_rebuild() -> int:
     return total
 
 
+def rollups_add_facts(*, dossier_ids: Iterable[int]) -> None:
+    """Add the flows of facts written in bulk, and counted in no rollup yet, to the rollups (grouped SQL)."""
+    ids = sorted(dossier_ids)
+    if not ids:
+        return
+    # A run of consecutive ids (a bulk write's usual case) reads as a range: a long IN list costs more to plan,
+    # once per day field, than the statement costs to run.
+    run = ids[-1] - ids[0] + 1 == len(ids)
+    _rollups_from_facts(
+        DossierFact.objects.filter(pk__gte=ids[0], pk__lte=ids[-1])
+        if run
+        else DossierFact.objects.filter(dossier_id__in=ids)
+    )
+
+
 def _rollups_from_facts(facts=None) -> None:
     """Add the flows of the facts (all of them by default) to the rollups with grouped SQL: one statement per level
     and grain, the day fields' groups summed per bucket first, so each rollup row is written once. (One upsert per
