@@ -117,12 +117,14 @@ def dossiers_generate(
     seed: int = 0,
     units: list[AdministrativeUnit] | None = None,
     jobs: int = 1,
+    counted: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> GenerateReport:
     """Write `count` dossiers received on the working days from `since` to `until` (default and at the latest:
     now), with their events, linked records, facts and rollup counts, in batches of one transaction each.
 
     `jobs` > 1 splits the communes between that many processes (PostgreSQL; each numbers its own communes' codes).
+    `counted=False` writes no facts: rebuild the rollups afterwards.
     """
     started = clock.monotonic()
     communes = [_profile(unit) for unit in (units or communes_reported())]
@@ -133,14 +135,14 @@ def dossiers_generate(
     if since > until:
         raise ValueError("since must not be after until")
     if jobs <= 1:
-        report = _generate(count, since, until, seed, communes, now, progress)
+        report = _generate(count, since, until, seed, communes, now, counted, progress)
     else:
-        report = _generate_in_processes(count, since, until, seed, communes, now, jobs)
+        report = _generate_in_processes(count, since, until, seed, communes, now, counted, jobs)
     report.seconds = clock.monotonic() - started
     return report
 
 
-def _generate_in_processes(count, since, until, seed, communes, now, jobs) -> GenerateReport:
+def _generate_in_processes(count, since, until, seed, communes, now, counted, jobs) -> GenerateReport:
     shares = [communes[k::jobs] for k in range(jobs)]
     weights = [sum(c.weight for c in share) for share in shares]
     counts = [round(count * w / sum(weights)) for w in weights]
@@ -152,7 +154,7 @@ def _generate_in_processes(count, since, until, seed, communes, now, jobs) -> Ge
         parts = pool.starmap(
             _generate_child,
             [
-                (n, since, until, seed * 1000 + k, share, now)
+                (n, since, until, seed * 1000 + k, share, now, counted)
                 for k, (n, share) in enumerate(zip(counts, shares, strict=True))
             ],
         )
@@ -169,7 +171,7 @@ def _generate_child(*args) -> GenerateReport:
         connections.close_all()
 
 
-def _generate(count, since, until, seed, communes, now, progress) -> GenerateReport:
+def _generate(count, since, until, seed, communes, now, counted, progress) -> GenerateReport:
     maker = _Maker(random.Random(seed), now, since, until)  # noqa: S311 (not for security)
     numbers = _numbers_in_use(communes, since, until)
     units = {c.unit.pk: c.unit for c in communes}
@@ -187,7 +189,7 @@ def _generate(count, since, until, seed, communes, now, progress) -> GenerateRep
             batch.append(dossier)
         if len(batch) >= BATCH or number == len(per_day) - 1:
             with transaction.atomic():
-                dossiers_insert(batch, source=SOURCE, units=units)
+                dossiers_insert(batch, source=SOURCE, units=units if counted else None)
             report.dossiers += len(batch)
             report.events += sum(len(d.events()) for d in batch)
             batch = []

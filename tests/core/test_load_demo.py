@@ -1,15 +1,18 @@
-"""`manage.py load_demo`: one demo account per role, in the right unit, able to log in, and a fortnight of
-dossiers at Phường Phúc Xá written by the real services, however often and whenever it runs."""
+"""`manage.py load_demo`: one demo account per role, in the right unit, able to log in, a fortnight of dossiers at
+Phường Phúc Xá written by the real services, however often and whenever it runs, and a year of generated dossiers
+across the city counted in the reports."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
 from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD
 from egov.notifications import gateway
+from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.workcal.calendar import get_calendar
 from procedures.models import (
     BOOK_OF_FORM,
@@ -21,6 +24,9 @@ from procedures.models import (
     Status,
 )
 from procedures.services import newborn_id_number_check
+from reporting.models import DossierFact
+from reporting.periods import Period
+from reporting.selectors import unit_figures
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -39,9 +45,10 @@ EXPECTED_UNITS = {
 LOADED_AT = at(2026, 11, 25, 10, 30)
 
 
-def load_demo_at(monkeypatch, moment: datetime) -> None:
+def load_demo_at(monkeypatch, moment: datetime, *, history: int = 0) -> None:
+    """The demo as loaded at `moment`; without the generated year unless asked (the ward's story is the subject)."""
     monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0, history=history)
 
 
 @pytest.fixture
@@ -237,3 +244,27 @@ def test_nobody_is_told_about_the_made_up_past(monkeypatch, settings, mailoutbox
     assert Dossier.objects.count() == len(DEMO_DOSSIERS)
     assert gateway.sms_outbox == []
     assert mailoutbox == []
+
+
+# --- the generated year -----------------------------------------------------------------------------------------
+
+
+def test_a_year_of_generated_dossiers_across_the_city_is_loaded_once_and_counted(monkeypatch):
+    load_demo_at(monkeypatch, LOADED_AT, history=300)
+    load_demo_at(monkeypatch, at(2026, 11, 26, 9), history=300)
+
+    generated = Dossier.objects.exclude(unit__name="Phường Phúc Xá")
+    assert generated.count() == 300
+    assert Dossier.objects.filter(unit__name="Phường Phúc Xá").count() == len(DEMO_DOSSIERS)
+    assert generated.values("unit__parent").distinct().count() > 20
+    # A third in the demo ward's district, where its chief drills down.
+    assert generated.filter(unit__parent__name="Quận Ba Đình").count() >= 100
+    first = timezone.localtime(min(generated.values_list("submitted_at", flat=True))).date()
+    assert first >= date(2025, 11, 24)
+    city = AdministrativeUnit.objects.get(level=UnitLevel.CITY)
+    year = Period("custom", date(2025, 11, 25), date(2026, 11, 25))
+    figures = unit_figures(units=[city], period=year, now=LOADED_AT)[city.pk]
+    # Rebuilt: every dossier received or refused is counted, the ward's fortnight too.
+    counted = Dossier.objects.filter(Q(received_at__isnull=False) | Q(status=Status.REFUSED))
+    assert counted.filter(unit__name="Phường Phúc Xá").exists()
+    assert figures.received + figures.refused == DossierFact.objects.count() == counted.count()

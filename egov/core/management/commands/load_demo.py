@@ -1,5 +1,6 @@
 """Load the demo data set: administrative units, rollout dates, the procedure catalogue, one account per role,
-and two weeks of dossiers at the demo commune, replayed through the real services."""
+two weeks of dossiers at the demo commune, replayed through the real services, and a year of generated dossiers
+across the city's other communes for the reports."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,11 +20,17 @@ from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.workcal.calendar import WorkingCalendar, get_calendar
 from procedures import declarations, services
 from procedures.declarations.samples import sample_data
-from procedures.models import Channel, Dossier, FormKind, Procedure, Status
+from procedures.models import Channel, Dossier, DossierEvent, FormKind, Procedure, Status
 from procedures.tasks import dossier_notify
+from reporting.generator import SOURCE as GENERATED
+from reporting.generator import communes_reported, dossiers_generate
+from reporting.services import rollups_rebuild
 
 # Printed by `make run`; demo accounts exist only in the embedded set-up, never in production data.
 DEMO_PASSWORD = "demo12345"
+# Generated dossiers over the last twelve months, so that the reports look lived in: two thirds across the city,
+# one third in the demo district, whose chief drills down to its wards.
+DEMO_HISTORY = 4500
 
 CITY = (UnitLevel.CITY, "01")  # Thành phố Hà Nội
 DISTRICT = (UnitLevel.DISTRICT, "001")  # Quận Ba Đình
@@ -656,11 +663,37 @@ def demo_dossiers_load(*, unit: AdministrativeUnit, people: DemoPeople) -> int:
     return len(dossiers)
 
 
+def demo_history_load(*, count: int, exclude: AdministrativeUnit) -> int:
+    """Generate a year of dossiers across the city's communes, more in the demo ward's district, but none at the
+    ward (its fortnight is the story its officers follow), then rebuild the rollups; only once. Returns how many
+    dossiers were generated."""
+    if DossierEvent.objects.filter(details__source=GENERATED).exists():
+        return 0
+    communes = [unit for unit in communes_reported() if unit.pk != exclude.pk]
+    district = [unit for unit in communes if unit.parent_id == exclude.parent_id]
+    since = timezone.localdate() - timedelta(days=365)
+    city_wide = dossiers_generate(count=count * 2 // 3, since=since, seed=2016, units=communes, counted=False)
+    rest = count - city_wide.dossiers
+    in_district = dossiers_generate(count=rest, since=since, seed=810, units=district, counted=False)
+    # Also counts the demo ward's fortnight, and dossiers of a database loaded before the reports existed.
+    rollups_rebuild()
+    return city_wide.dossiers + in_district.dossiers
+
+
 class Command(BaseCommand):
     help = (
-        "Load Hanoi's units, rollout dates and procedures, one demo account per role, and demo dossiers at "
-        "Phường Phúc Xá (safe to run again: the dossiers are loaded only while the commune has none)."
+        "Load Hanoi's units, rollout dates and procedures, one demo account per role, demo dossiers at "
+        "Phường Phúc Xá and a year of generated dossiers across the city (safe to run again: the ward's dossiers "
+        "are loaded only while it has none, the year only once)."
     )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEMO_HISTORY,
+            help=f"generated dossiers over the last 12 months across the city (default {DEMO_HISTORY}; 0: none)",
+        )
 
     def handle(self, *args, **options) -> None:
         call_command("load_units", verbosity=options["verbosity"])
@@ -676,13 +709,17 @@ class Command(BaseCommand):
         if Dossier.objects.filter(unit=commune).exists():
             if options["verbosity"] >= 1:
                 self.stdout.write(f"{commune.name} already has dossiers; no demo dossiers added.")
-            return
-        people = DemoPeople(
-            citizen=users[Role.CITIZEN],
-            one_stop=users[Role.ONE_STOP],
-            justice=users[Role.JUSTICE],
-            leader=users[Role.LEADER],
-        )
-        count = demo_dossiers_load(unit=commune, people=people)
-        if options["verbosity"] >= 1:
-            self.stdout.write(self.style.SUCCESS(f"{count} demo dossiers at {commune.name}"))
+        else:
+            people = DemoPeople(
+                citizen=users[Role.CITIZEN],
+                one_stop=users[Role.ONE_STOP],
+                justice=users[Role.JUSTICE],
+                leader=users[Role.LEADER],
+            )
+            count = demo_dossiers_load(unit=commune, people=people)
+            if options["verbosity"] >= 1:
+                self.stdout.write(self.style.SUCCESS(f"{count} demo dossiers at {commune.name}"))
+        if options["history"] > 0:
+            generated = demo_history_load(count=options["history"], exclude=commune)
+            if options["verbosity"] >= 1 and generated:
+                self.stdout.write(self.style.SUCCESS(f"{generated} dossiers over the last 12 months across the city"))
