@@ -93,6 +93,7 @@ LINKED_COLUMNS = (
 )
 FACT_COLUMNS = tuple(f.attname for f in DossierFact._meta.concrete_fields)
 COPY_ROWS = 50_000
+ROLLUPS_LOCK = 0x726F6C6C  # the advisory lock of bulk rollup additions ("roll")
 CODE_PATTERN = re.compile(r"(?P<unit>.+)-(?P<day>\d{6})-(?P<number>\d{4,})")
 
 
@@ -181,8 +182,17 @@ def dossiers_insert(
         facts = [fact_compute(_source(pk, d, units), starts=starts) for pk, d in zip(ids, dossiers, strict=True)]
         facts = [fact for fact in facts if fact is not None]
         rows_insert(DossierFact, FACT_COLUMNS, ([getattr(f, name) for name in FACT_COLUMNS] for f in facts))
+        _rollups_turn()
         rollups_add_facts(dossier_ids=[fact.dossier_id for fact in facts])
     return ids
+
+
+def _rollups_turn() -> None:
+    """Wait for the other bulk writers' rollup additions to commit: their batches update the same district and city
+    rows in other orders, which would deadlock. Held until the caller's transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUPS_LOCK])
 
 
 def _source(pk: int, d: BulkDossier, units: dict[int, AdministrativeUnit]) -> SimpleNamespace:
