@@ -141,7 +141,7 @@ def _difference(current, previous):
 
 def points(value: Decimal) -> str:
     """A change of a rate: "1,2 điểm %" (percentage points)."""
-    return _("%(value)s điểm\u00a0%%") % {"value": number_format(value, 1)}
+    return _("%(value)s điểm %%") % {"value": number_format(value, 1)}
 
 
 # --- what the report shows ---------------------------------------------------------------------------------
@@ -294,10 +294,10 @@ def _summary(data: WeeklyData) -> list[Flowable]:
     changes = [_change_words(_("số hồ sơ tiếp nhận"), now.received - before.received, _("hồ sơ"))]
     rate_change = _difference(now.online_rate, before.online_rate)
     if rate_change is not None:
-        changes.append(_change_words(_("tỷ lệ trực tuyến"), rate_change, _("điểm\u00a0%"), decimals=1))
+        changes.append(_change_words(_("tỷ lệ trực tuyến"), rate_change, _("điểm %"), decimals=1))
     on_time_change = _difference(now.on_time_rate, before.on_time_rate)
     if on_time_change is not None:
-        changes.append(_change_words(_("tỷ lệ giải quyết đúng hạn"), on_time_change, _("điểm\u00a0%"), decimals=1))
+        changes.append(_change_words(_("tỷ lệ giải quyết đúng hạn"), on_time_change, _("điểm %"), decimals=1))
     paragraphs.append(_p(_("So với tuần trước: %(changes)s.") % {"changes": "; ".join(changes)}))
     return paragraphs
 
@@ -899,7 +899,7 @@ def weekly_report_pdf(data: WeeklyData) -> bytes:
                 _(
                     "Ghi chú: (5) = (1) + (2) + (3) + (4) = (6) + (7) + (8) + (9) + (10) + (11); (12): hồ sơ đã giải "
                     "quyết nhưng người dân chưa nhận kết quả. Tỷ lệ trễ hạn = [(8) + (10)] / (5); tỷ lệ đúng hạn = "
-                    "100\u00a0% − tỷ lệ trễ hạn."
+                    "100 % − tỷ lệ trễ hạn."
                 ),
                 "note",
             ),
