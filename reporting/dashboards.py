@@ -16,7 +16,7 @@ from procedures.models import Procedure
 
 from .models import Rollup
 from .periods import Period
-from .selectors import RECEIVED, RESOLVED, Figures, _range_q, child_units, sum_of, unit_figures
+from .selectors import RECEIVED, RESOLVED, Figures, child_units, period_q, sum_of, unit_figures
 
 HALF = 50
 TREND_FLOWS = (*RECEIVED, *RESOLVED)
@@ -138,7 +138,7 @@ def unit_trend(*, unit: AdministrativeUnit, period: Period, procedure: Procedure
     steps = period.steps()
     covering = Q(pk__in=[])
     for step in steps:
-        covering |= _range_q(step.start, step.end)
+        covering |= period_q(step.start, step.end)
     rows = Rollup.objects.filter(covering, unit=unit)
     if procedure is not None:
         rows = rows.filter(procedure=procedure)

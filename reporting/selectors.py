@@ -180,7 +180,7 @@ def period_buckets(start: date, end: date) -> list[tuple[str, date, date]]:
     return buckets
 
 
-def _range_q(start: date, end: date) -> Q:
+def period_q(start: date, end: date) -> Q:
     q = Q(pk__in=[])
     for grain, first, last in period_buckets(start, end):
         q |= Q(grain=grain, period_start__gte=first, period_start__lte=last)
@@ -228,8 +228,8 @@ def unit_figures(
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     unit_ids = [u.pk for u in units]
-    flows = _sums(unit_ids, _range_q(period.start, period.end), procedure, (*COLUMNS, "received_online_procedures"))
-    before = _sums(unit_ids, _range_q(EPOCH, period.start - timedelta(days=1)), procedure, STOCK_COLUMNS)
+    flows = _sums(unit_ids, period_q(period.start, period.end), procedure, (*COLUMNS, "received_online_procedures"))
+    before = _sums(unit_ids, period_q(EPOCH, period.start - timedelta(days=1)), procedure, STOCK_COLUMNS)
     live = period.end >= today
     result = {}
     for unit in units:
