@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.charts.piecharts import Pie
@@ -291,7 +291,9 @@ def _summary(data: WeeklyData) -> list[Flowable]:
     paragraphs = [_p(first)]
     if not (now.received or before.received or now.resolved or before.resolved):
         return paragraphs
-    changes = [_change_words(_("số hồ sơ tiếp nhận"), now.received - before.received, _("hồ sơ"))]
+    changes = [
+        _change_words(_("số hồ sơ tiếp nhận"), now.received - before.received, pgettext("after a count", "hồ sơ"))
+    ]
     rate_change = _difference(now.online_rate, before.online_rate)
     if rate_change is not None:
         changes.append(_change_words(_("tỷ lệ trực tuyến"), rate_change, _("điểm %"), decimals=1))
