@@ -62,8 +62,13 @@ class DossierFact(models.Model):
 
     class Meta:
         indexes = [
-            # The live figures ("now") read only the open dossiers of a unit.
-            models.Index(fields=["unit"], condition=models.Q(closed_day__isnull=True), name="fact_open_by_unit"),
+            # The live figures ("now") read only the dossiers received and still open. A refusal at receipt is never
+            # closed either: without received_day the index would keep every refusal ever made and grow with them.
+            models.Index(
+                fields=["unit"],
+                condition=models.Q(closed_day__isnull=True, received_day__isnull=False),
+                name="fact_open_by_unit",
+            ),
         ]
 
     def __str__(self) -> str:
