@@ -18,6 +18,8 @@ printed too.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/egov_bench .venv/bin/python benchmarks/reporting.py
     # options: --sizes 100000,1000000,5000000 --since 2024-01-01 --repeats 15 --jobs 2 --rebuild-upto 1000000
     #          --keep (do not drop the database; prints its name) --database NAME (grow and measure a kept one)
+    # and, on databases kept at each size, measured in turn under the same machine load:
+    #          --compare egov_bench_reporting_1,egov_bench_reporting_2,… --rounds 5 --repeats 5
 """
 
 import argparse
@@ -47,6 +49,12 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rebuild-upto", type=int, default=1_000_000, help="time rollups_rebuild up to this size")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--database", help="a database kept by an earlier run, to grow and measure")
+    parser.add_argument(
+        "--compare",
+        help="kept databases (comma-separated, smallest first) to measure in turn, --rounds times each, so that a "
+        "change in the machine's load falls on every size alike; nothing is generated or dropped",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="turns of --compare")
     return parser.parse_args()
 
 
@@ -79,8 +87,8 @@ def world() -> None:
     User.objects.create_user("thanhpho.bench", "x", role=Role.CITY, unit=city, full_name="Bùi Thị Lan")
 
 
-def timed(function: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """(median, p90) in milliseconds, after two warm-up calls."""
+def samples_of(function: Callable[[], object], repeats: int) -> list[float]:
+    """Milliseconds of `repeats` calls, after two warm-up calls."""
     function()
     function()
     samples = []
@@ -88,7 +96,12 @@ def timed(function: Callable[[], object], repeats: int) -> tuple[float, float]:
         start = time.perf_counter()
         function()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
+    return samples
+
+
+def summary(samples: list[float]) -> tuple[float, float]:
+    """(median, p90)."""
+    samples = sorted(samples)
     return statistics.median(samples), samples[min(len(samples) - 1, round(0.9 * (len(samples) - 1)))]
 
 
@@ -164,6 +177,15 @@ def main() -> None:
     parts = urllib.parse.urlsplit(base_url)
     if parts.scheme not in ("postgres", "postgresql", "pgsql"):
         sys.exit("DATABASE_URL must name a PostgreSQL server")
+    if args.compare:
+        names = args.compare.split(",")
+        os.environ.update(
+            DATABASE_URL=urllib.parse.urlunsplit(parts._replace(path=f"/{names[0]}")),
+            DJANGO_SETTINGS_MODULE="egov.settings",
+            DJANGO_DEBUG="0",
+        )
+        compare(args, names)
+        return
     name = args.database or f"egov_bench_reporting_{os.getpid()}"
     if not args.database:
         with maintenance(base_url) as cursor:
@@ -222,18 +244,49 @@ def run(args: argparse.Namespace, sizes: list[int]) -> None:
             notes.append(f"{size:,}: rollups_rebuild of {facts:,} facts {time.monotonic() - started:.0f} s")
             vacuum_analyze()
         for label, function in measures(today).items():
-            results.setdefault(label, []).append(timed(function, args.repeats))
+            results.setdefault(label, []).append(summary(samples_of(function, args.repeats)))
         print(notes[-1], flush=True)
-    header = " | ".join(f"{size:,}" for size in sizes)
-    print(f"\n| measure (median, p90 in ms) | {header} | ratio {sizes[-1]:,} : {sizes[0]:,} |")
-    print("|---" * (len(sizes) + 2) + "|")
-    for label, values in results.items():
-        cells = " | ".join(f"{median:.1f} ({p90:.1f})" for median, p90 in values)
-        ratio = values[-1][0] / values[0][0] if len(values) == len(sizes) else float("nan")
-        print(f"| {label} | {cells} | {ratio:.2f} |")
-    print()
+    table([f"{size:,}" for size in sizes], results)
     for note in notes:
         print(f"- {note}")
+
+
+def table(columns: list[str], results: dict[str, list[tuple[float, float]]]) -> None:
+    print(f"\n| measure (median, p90 in ms) | {' | '.join(columns)} | ratio {columns[-1]} : {columns[0]} |")
+    print("|---" * (len(columns) + 2) + "|")
+    for label, values in results.items():
+        cells = " | ".join(f"{median:.1f} ({p90:.1f})" for median, p90 in values)
+        print(f"| {label} | {cells} | {values[-1][0] / values[0][0]:.2f} |")
+    print()
+
+
+def compare(args: argparse.Namespace, names: list[str]) -> None:
+    """Measure kept databases in turn: each round switches the connection to each database and times every
+    measure there, so that the samples of all sizes share the machine's ups and downs."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+
+    from procedures.models import Dossier
+
+    setup_test_environment()
+    today = timezone.localdate()
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in names}
+    sizes = {}
+    for _ in range(args.rounds):
+        for name in names:
+            connection.close()
+            connection.settings_dict["NAME"] = name
+            sizes[name] = Dossier.objects.count()
+            for label, function in measures(today).items():
+                samples[name].setdefault(label, []).extend(samples_of(function, args.repeats))
+    labels = list(samples[names[0]])
+    table(
+        [f"{sizes[name]:,}" for name in names], {label: [summary(samples[n][label]) for n in names] for label in labels}
+    )
 
 
 if __name__ == "__main__":
