@@ -16,7 +16,7 @@ from procedures.models import Procedure
 
 from .models import Rollup
 from .periods import Period
-from .selectors import RECEIVED, RESOLVED, Figures, child_units, period_q, sum_of, unit_figures
+from .selectors import RECEIVED, RESOLVED, Figures, child_units, period_q, procedure_figures, sum_of, unit_figures
 
 HALF = 50
 TREND_FLOWS = (*RECEIVED, *RESOLVED)
@@ -114,23 +114,13 @@ def dashboard_read(
         figures=figures[unit.pk],
         city=figures[city_unit.pk] if children else None,
         children=[figures[c.pk] for c in children],
-        # By procedure only where there are no child units to list: a few queries per procedure, cheap for a
-        # commune; a district or the city reads one procedure at a time through the procedure filter.
+        # By procedure only where there are no child units to list; a district or the city reads one procedure
+        # at a time through the procedure filter.
         procedures=[] if procedure or children else procedure_figures(unit=unit, period=period, now=now),
         trend=unit_trend(unit=unit, period=period, procedure=procedure),
         rollout=rollout,
         ancestors=ancestors,
     )
-
-
-def procedure_figures(*, unit: AdministrativeUnit, period: Period, now: datetime) -> list[Figures]:
-    """The unit's figures for each procedure of the catalogue (a few queries per procedure)."""
-    result = []
-    for procedure in Procedure.objects.order_by("position", "code"):
-        figures = unit_figures(units=[unit], period=period, procedure=procedure, now=now)[unit.pk]
-        figures.extra["procedure"] = procedure
-        result.append(figures)
-    return result
 
 
 def unit_trend(*, unit: AdministrativeUnit, period: Period, procedure: Procedure | None = None) -> list[Figures]:

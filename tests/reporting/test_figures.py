@@ -10,7 +10,7 @@ from procedures import services
 from procedures.models import Channel, Status
 from reporting.models import DossierFact
 from reporting.periods import Period, period_of
-from reporting.selectors import total_of, unit_figures
+from reporting.selectors import procedure_figures, total_of, unit_figures
 from reporting.services import rollups_rebuild, rollups_refresh
 from tests.onecounter.conftest import advance, filed
 from tests.procedures.test_filing import procedure_of
@@ -119,6 +119,23 @@ def test_the_birth_procedure_alone(world, clock, commune_a):
     f = unit_figures(units=[commune_a], period=DECEMBER, procedure=world["birth"])[commune_a.pk]
     assert f.received == 5
     assert (f.resolved_early, f.resolved_on_time, f.resolved_late) == (0, 2, 1)
+
+
+@pytest.mark.parametrize(
+    ("now", "live"), [(at(2027, 1, 5, 9), False), (at(2026, 12, 8, 10), True)], ids=["past", "live"]
+)
+def test_the_figures_by_procedure_are_each_procedure_alone(world, clock, commune_a, district, now, live):
+    """December seen after it is over, and while it runs (its stocks then counted as of now)."""
+    period = DECEMBER
+    clock.set(now)
+    for unit in (commune_a, district):
+        by_procedure = procedure_figures(unit=unit, period=period)
+        alone = [unit_figures(units=[unit], period=period, procedure=f.extra["procedure"]) for f in by_procedure]
+        assert [f.extra["procedure"] for f in by_procedure] == [world["birth"], world["death"]]
+        assert [vars(f) | {"extra": {}} for f in by_procedure] == [vars(a[unit.pk]) for a in alone]
+    birth, death = procedure_figures(unit=commune_a, period=period)
+    assert (birth.received, death.received) == (5, 1)
+    assert (birth.overdue, birth.is_live) == (1, live)
 
 
 def test_a_dossier_resolved_exactly_at_its_due_time_is_on_time(world):
