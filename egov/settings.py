@@ -107,6 +107,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL compiles a query whose estimated cost passes jit_above_cost (100,000) before running it: 0.6-1.2 s
+    # for a rebuild chunk that runs in 50-70 ms, and a live dashboard's stocks sit near that cost at 5 M dossiers
+    # (docs/benchmarks.md). A web application's short queries never gain from it. DATABASE_JIT=1 turns it back on.
+    if not env.bool("DATABASE_JIT", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: CACHE_URL (redis://host:6379/1 in production, so login throttling is shared by all web nodes).
