@@ -49,7 +49,12 @@ class Dashboard:
 
     @property
     def without_dossiers(self) -> list[Figures]:
-        return [f for f in self.children if not f.received]
+        return [f for f in self.children if f.counted and not f.received]
+
+    @property
+    def not_counted(self) -> list[Figures]:
+        """Child units not officially online in the period: in none of the lists above, their figures not shown."""
+        return [f for f in self.children if not f.counted]
 
 
 def _below(children: list[Figures], rate: str, threshold) -> list[Figures]:

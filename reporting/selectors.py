@@ -17,7 +17,7 @@ from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.workcal.calendar import get_calendar
 from procedures.models import Procedure
 
-from .flows import COLUMNS
+from .flows import COLUMNS, official_starts
 from .models import DossierFact, Grain, Rollup
 from .periods import Period
 
@@ -74,6 +74,10 @@ class Figures:
     # Only for a period that ends today or later: open dossiers due by the end of the next working day.
     due_soon: int | None = None
     is_live: bool = False
+    # False for a district or commune whose district was not yet officially online on the period's last day:
+    # no dossier of it is counted (it has no facts), so its zeros mean "not counted", not "no dossiers". The
+    # dashboards, the exports, the weekly report and report_rates all show it apart from the others.
+    counted: bool = True
     extra: dict = field(default_factory=dict)
 
     @property
@@ -229,6 +233,9 @@ def unit_figures(
     if procedure is not None:
         rows = rows.filter(procedure=procedure)
     result = _figures_by(rows, "unit_id", {u.pk: u for u in units}, unit_of=lambda unit: unit, period=period, now=now)
+    starts = official_starts() if any(u.level != UnitLevel.CITY for u in units) else {}
+    for unit in units:
+        result[unit.pk].counted = is_counted(unit, period, starts)
     if _is_live(period, now):
         by_level: dict[str, list[int]] = {}
         for unit in units:
@@ -251,8 +258,10 @@ def procedure_figures(*, unit: AdministrativeUnit, period: Period, now: datetime
     if _is_live(period, now):
         facts = DossierFact.objects.filter(**{LEVEL_FIELD[unit.level]: unit.pk})
         _live_stocks(result, facts, "procedure_id", now)
+    counted = unit.level == UnitLevel.CITY or is_counted(unit, period, official_starts())
     for pk, figures in result.items():
         figures.extra["procedure"] = procedures[pk]
+        figures.counted = counted
     return list(result.values())
 
 
@@ -276,6 +285,16 @@ def _figures_by(rows, by: str, keys: dict, *, unit_of, period: Period, now: date
         figures.not_collected = sum(cumulative[c] for c in RESOLVED) - cumulative["rejected"] - cumulative["delivered"]
         result[key] = figures
     return result
+
+
+def is_counted(unit: AdministrativeUnit, period: Period, starts: dict[int, date]) -> bool:
+    """Whether the unit's dossiers count in `period`: the city always; a district or a commune once its district's
+    official start (`starts`, by district id) falls on or before the period's last day."""
+    district_id = {UnitLevel.DISTRICT: unit.pk, UnitLevel.COMMUNE: unit.parent_id}.get(unit.level)
+    if district_id is None:
+        return True
+    start = starts.get(district_id)
+    return start is not None and start <= period.end
 
 
 def _is_live(period: Period, now: datetime) -> bool:
@@ -321,7 +340,8 @@ def _one():
 def total_of(figures: list[Figures], *, unit: AdministrativeUnit, period: Period) -> Figures:
     """The sum of several units' figures (a table's total row)."""
     total = Figures(unit=unit, period=period, is_live=any(f.is_live for f in figures))
-    additive = [f.name for f in fields(Figures) if f.name not in ("unit", "period", "due_soon", "is_live", "extra")]
+    flags = ("unit", "period", "due_soon", "is_live", "counted", "extra")
+    additive = [f.name for f in fields(Figures) if f.name not in flags]
     for name in additive:
         setattr(total, name, sum((getattr(f, name) for f in figures), start=type(getattr(total, name))(0)))
     if total.is_live:

@@ -136,7 +136,8 @@ def table_build(
     """A table of `columns` with one row per (label, figures, link) and an optional total row."""
 
     def row(label: str, figures: Figures, href: str = "") -> Row:
-        values = [c.value(figures) for c in columns]
+        # A unit not counted in the period shows dashes (empty cells in CSV), not zeros; its rollout stays shown.
+        values = [c.value(figures) if figures.counted or c.get else None for c in columns]
         cells = [(c.kind, display(v, c.kind)) for c, v in zip(columns, values, strict=True)]
         return Row(label=str(label), values=values, cells=cells, href=href)
 

@@ -157,7 +157,7 @@ class UnitWeek:
 
     @property
     def counted(self) -> bool:
-        return self.official_start is not None and self.official_start <= self.figures.period.end
+        return self.figures.counted
 
 
 @dataclass

@@ -148,7 +148,16 @@ def test_a_unit_before_its_official_start_is_not_counted(world, clock, rural_com
     clock.set(at(2027, 1, 5, 9))
     figures = unit_figures(units=[rural_commune, rural_commune.parent], period=DECEMBER)
     assert [f.received for f in figures.values()] == [0, 0]
+    assert [f.counted for f in figures.values()] == [False, False]
     assert figures[rural_commune.pk].online_rate is None
+    # A period that reaches the official start (04/01/2027) counts the unit, even if it began before.
+    week = period_of("week", date(2027, 1, 4))
+    assert [f.counted for f in unit_figures(units=[rural_commune, rural_commune.parent], period=week).values()] == [
+        True,
+        True,
+    ]
+    assert all(f.counted for f in procedure_figures(unit=rural_commune, period=week))
+    assert not any(f.counted for f in procedure_figures(unit=rural_commune, period=DECEMBER))
     assert not DossierFact.objects.filter(unit=rural_commune).exists()
 
 

@@ -28,7 +28,11 @@ def test_csv_per_commune_matches_the_hand_count(world, clock, commune_a, commune
     assert (a["name"], a["parent_code"]) == ("Phường Phúc Xá", commune_a.parent.code)
     assert (a["received"], a["received_online"], a["online_rate"]) == ("6", "5", "83.3")
     assert (a["resolved"], a["on_time_rate"], a["overdue"], a["late_rate"]) == ("4", "75.0", "1", "33.3")
-    assert (rows[1]["received"], rows[1]["online_rate"]) == ("0", "")
+    assert (rows[1]["received"], rows[1]["online_rate"], rows[1]["counted"]) == ("0", "", "1")
+    # The rural commune's district is official only from 04/01/2027: not counted, its figures empty, not 0.
+    assert (rows[2]["counted"], rows[2]["received"], rows[2]["overdue"]) == ("0", "", "")
+    january = report("--level", "commune", "--from", "01/12/2026", "--to", "04/01/2027")
+    assert list(csv.DictReader(io.StringIO(january)))[2]["counted"] == "1"
 
 
 def test_json_per_district_equals_the_selector(world, clock, district, rural_district):  # noqa: F811
@@ -44,7 +48,14 @@ def test_json_per_district_equals_the_selector(world, clock, district, rural_dis
     assert row["received"] == expected.received == 6
     assert row["on_time_rate"] == str(expected.on_time_rate)
     assert row["average_processing_days"] == str(expected.average_processing_days)
-    assert document["units"][1]["online_rate"] is None
+    assert row["counted"] is True
+    rural = document["units"][1]
+    assert (rural["code"], rural["counted"], rural["received"], rural["online_rate"]) == (
+        rural_district.code,
+        False,
+        None,
+        None,
+    )
 
 
 def test_one_procedure(world, clock):  # noqa: F811

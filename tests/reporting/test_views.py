@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from egov.accounts.models import Role
+from egov.units.models import AdministrativeUnit, DistrictRollout, UnitKind, UnitLevel
 from procedures.models import Channel, Status
 from reporting.periods import Period
 from reporting.selectors import unit_figures
@@ -242,6 +243,33 @@ def test_the_city_page_lists_the_districts_with_their_rollout(client, dashboard_
     assert summary["Tổng cộng"][:3] == ["5", "3", "60,0\xa0%"]
     # Each district links down to its page, for the same period.
     assert f'href="{unit_url(district)}"' in response.content.decode()
+
+
+def test_a_district_not_yet_online_is_listed_apart_and_shows_no_figures(client, dashboard_world, city_staff, city):
+    """Not "without dossiers": its dossiers are not counted yet. Dashes, as the weekly report and report_rates."""
+    late = AdministrativeUnit.objects.create(
+        code="002", name="Quận Hoàn Kiếm", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
+    )
+    DistrictRollout.objects.create(district=late, trial_start=date(2026, 12, 1), official_start=date(2027, 1, 4))
+    client.force_login(city_staff)
+    response = client.get(unit_url(city))
+    dashboard = response.context["dashboard"]
+    assert [f.unit.name for f in dashboard.not_counted] == ["Quận Hoàn Kiếm"]
+    assert "Quận Hoàn Kiếm" not in [f.unit.name for f in dashboard.without_dossiers]
+    page = response.content.decode()
+    listed = page.split("Chưa chính thức triển khai trong kỳ (không tính)</h3>")[1].split("</ul>")[0]
+    assert ">Quận Hoàn Kiếm</a>" in listed
+    summary = rows_by_label(page_tables(response).tables["tong-hop"])
+    assert summary["Quận Hoàn Kiếm"][:3] == ["—", "—", "—"]
+    assert summary["Quận Hoàn Kiếm"][-2:] == ["Thử nghiệm", "04/01/2027"]
+    assert summary["Tổng cộng"][:3] == ["5", "3", "60,0\xa0%"]
+    exported = client.get(unit_url(city, table="tong-hop", format="csv")).content.decode("utf-8-sig")
+    row = next(line for line in exported.splitlines() if line.startswith("Quận Hoàn Kiếm"))
+    assert row.startswith("Quận Hoàn Kiếm,,,")
+    # The page of a month after its official start counts it, with its (zero) figures.
+    response = client.get(unit_url(city, kind="month", date="04/01/2027"))
+    assert response.context["dashboard"].not_counted == []
+    assert rows_by_label(page_tables(response).tables["tong-hop"])["Quận Hoàn Kiếm"][:2] == ["0", "0"]
 
 
 def test_the_commune_page_tables_are_by_procedure(client, dashboard_world, district_chief, commune_a, district):

@@ -81,7 +81,12 @@ class Command(BaseCommand):
                 "code": unit.code,
                 "name": unit.name,
                 "parent_code": unit.parent.code if unit.parent_id else "",
-                **{column: _plain(getattr(figures[unit.pk], column)) for column in COLUMNS},
+                # A unit whose district was not officially online in the period is not counted: empty figures.
+                "counted": figures[unit.pk].counted,
+                **{
+                    column: _plain(getattr(figures[unit.pk], column)) if figures[unit.pk].counted else None
+                    for column in COLUMNS
+                },
             }
             for unit in units
         ]
@@ -96,9 +101,10 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
             return
-        writer = csv.DictWriter(self.stdout, fieldnames=["code", "name", "parent_code", *COLUMNS], lineterminator="\n")
+        fieldnames = ["code", "name", "parent_code", "counted", *COLUMNS]
+        writer = csv.DictWriter(self.stdout, fieldnames=fieldnames, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({**row, "counted": int(row["counted"])} for row in rows)
 
 
 def _plain(value):
