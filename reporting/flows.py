@@ -108,6 +108,18 @@ def contributions(fact: DossierFact | None) -> Counter:
     return cells
 
 
+SOURCE_FIELDS = (
+    "unit__parent__parent_id",
+    "procedure_id",
+    "channel",
+    "status",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "finished_at",
+)
+
+
 def fact_sources():
     """Dossiers with what their fact needs from the event log and the linked records, one row each."""
     linked = LinkedRecord.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
@@ -116,7 +128,10 @@ def fact_sources():
     return (
         Dossier.objects.filter(Q(received_at__isnull=False) | Q(status=Status.REFUSED))
         .order_by()
-        .select_related("procedure", "unit__parent")
+        # Only what fact_compute reads: a dossier's other fields (its declaration, the procedure's JSON) cost more
+        # to load than the fact costs to compute.
+        .select_related("unit__parent")
+        .only(*SOURCE_FIELDS)
         .annotate(
             refuse_at=Max("events__at", filter=Q(events__action="refuse")),
             approve_at=Max("events__at", filter=Q(events__action="approve")),
@@ -135,7 +150,8 @@ def official_starts() -> dict[int, date]:
 
 
 def _day(moment: datetime | None) -> date | None:
-    return timezone.localtime(moment).date() if moment else None
+    """The moment's day in the portal's time zone (the reports' days are Hanoi's, whoever reads them)."""
+    return moment.astimezone(timezone.get_default_timezone()).date() if moment else None
 
 
 def fact_compute(dossier: Dossier, *, starts: dict[int, date]) -> DossierFact | None:

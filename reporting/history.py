@@ -7,11 +7,8 @@ dossier came from. The inserts bypass the models' save() and signals: the caller
 rebuilds the rollups.
 """
 
-import csv
-import io
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
@@ -24,6 +21,7 @@ from egov.units.models import AdministrativeUnit
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier, DossierCodeCounter, DossierEvent, Status
 
+from .bulk import FACT_COLUMNS, rows_insert
 from .flows import fact_compute, official_starts
 from .models import DossierFact
 from .services import rollups_add_facts
@@ -91,8 +89,6 @@ LINKED_COLUMNS = (
     "resent_at",
     "created_at",
 )
-FACT_COLUMNS = tuple(f.attname for f in DossierFact._meta.concrete_fields)
-COPY_ROWS = 50_000
 ROLLUPS_LOCK = 0x726F6C6C  # the advisory lock of bulk rollup additions ("roll")
 CODE_PATTERN = re.compile(r"(?P<unit>.+)-(?P<day>\d{6})-(?P<number>\d{4,})")
 
@@ -273,41 +269,6 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 (a table name of ours)
         first = cursor.fetchone()[0] + 1
     return list(range(first, first + count))
-
-
-def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterable) -> None:
-    """Insert rows (sequences of values in the order of `columns`, the fields' attribute names) in as few statements
-    as possible: COPY on PostgreSQL, executemany elsewhere. Python defaults, auto_now and signals do not apply."""
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    targets = [fields[name] for name in columns]
-    json_positions = [i for i, f in enumerate(targets) if isinstance(f, models.JSONField)]
-    table = model._meta.db_table
-    names = ", ".join(connection.ops.quote_name(f.column) for f in targets)
-    rows = iter(rows)
-    with connection.cursor() as cursor:
-        while chunk := [row for _, row in zip(range(COPY_ROWS), rows, strict=False)]:
-            if connection.vendor != "postgresql":
-                placeholders = ", ".join(["%s"] * len(targets))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (names of ours)
-                    [[f.get_db_prep_save(v, connection) for f, v in zip(targets, row, strict=True)] for row in chunk],
-                )
-                continue
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            for row in chunk:
-                values = [NULL if value is None else value for value in row]
-                for i in json_positions:
-                    if row[i] is not None:
-                        values[i] = json.dumps(row[i], ensure_ascii=False)
-                writer.writerow(values)
-            buffer.seek(0)
-            # str() of every value is what PostgreSQL reads: ISO dates and moments with their offset, True/False.
-            cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer, 1 << 20)
-
-
-# COPY's NULL marker in CSV: unquoted, so it cannot be confused with an empty string (no value of ours is "\N").
-NULL = r"\N"
 
 
 # --- codes ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db.models.functions import Trunc
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier
 
+from .bulk import FACT_COLUMNS, rows_insert
 from .flows import (
     COLUMNS,
     DECIMAL_COLUMNS,
@@ -122,7 +123,7 @@ def rollups_rebuild() -> int:
                 break
             last_pk = chunk[-1].pk
             facts = [f for f in (fact_compute(d, starts=starts) for d in chunk) if f is not None]
-            DossierFact.objects.bulk_create(facts)
+            rows_insert(DossierFact, FACT_COLUMNS, ([getattr(f, name) for name in FACT_COLUMNS] for f in facts))
             total += len(facts)
         _rollups_from_facts()
         DirtyDossier.objects.filter(pk__lte=last_mark).delete()
