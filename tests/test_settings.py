@@ -55,3 +55,35 @@ def test_development_defaults_start_with_debug():
     result = load_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def show_jit(**overrides: str) -> str:
+    """`SHOW jit` on a real PostgreSQL connection opened through the settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="egov.settings",
+        DATABASE_URL=os.environ.get("JIT_CHECK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
+        **overrides,
+    )
+    code = (
+        "import django; django.setup(); from django.db import connection; cursor = connection.cursor(); "
+        "cursor.execute('SHOW jit'); print(cursor.fetchone()[0])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_run_without_jit_unless_asked():
+    assert show_jit() == "off"
+    assert show_jit(DATABASE_JIT="1") == psql_default_jit()
+
+
+def psql_default_jit() -> str:
+    """The server's own setting (Debian's default is on), read without the portal's connection options."""
+    import psycopg2
+
+    url = os.environ.get("JIT_CHECK_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
