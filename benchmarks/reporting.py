@@ -182,7 +182,7 @@ def fingerprints() -> tuple:
         for model in (DossierFact, Rollup):
             columns = ", ".join(f.column for f in model._meta.concrete_fields if f.column != "id")
             cursor.execute(
-                f"SELECT count(*), sum(hashtext(row({columns})::text)::bigint) FROM {model._meta.db_table}"
+                f"SELECT count(*), sum(hashtext(row({columns})::text)::bigint) FROM {model._meta.db_table}"  # noqa: S608
             )
             result.append(cursor.fetchone())
     return tuple(result)
