@@ -205,6 +205,23 @@ def print_banner(supervisor: Supervisor, url: str, elapsed: float) -> None:
         supervisor.say(line)
 
 
+def interconnect_env(environ, host: str, port: int, police_port: int, social_insurance_port: int) -> dict[str, str]:
+    """What the portal and the simulators started here need to reach each other, whatever the ports; the process
+    environment overrides it. A secret given to one side only (POLICE_SIM_SECRET, or INTERCONNECT_POLICE_SECRET)
+    goes to the other side too, or every push would be refused as badly signed."""
+    values = {
+        "INTERCONNECT_POLICE_URL": f"http://127.0.0.1:{police_port}",
+        "INTERCONNECT_SOCIAL_INSURANCE_URL": f"http://127.0.0.1:{social_insurance_port}",
+        "INTERCONNECT_CALLBACK_BASE_URL": f"http://{host}:{port}",
+    }
+    for agency in ("POLICE", "SOCIAL_INSURANCE"):
+        portal, simulator = f"INTERCONNECT_{agency}_SECRET", f"{agency}_SIM_SECRET"
+        secret = environ.get(simulator) or environ.get(portal)
+        if secret:
+            values[portal] = values[simulator] = secret
+    return values
+
+
 def main() -> int:
     started = time.monotonic()
     django.setup()
@@ -213,12 +230,7 @@ def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     police_port = int(os.environ.get("POLICE_SIM_PORT", "8101"))
     social_insurance_port = int(os.environ.get("SOCIAL_INSURANCE_SIM_PORT", "8102"))
-    # The portal reaches the simulators started here, and they answer to this web server, whatever the ports.
-    interconnect = {
-        "INTERCONNECT_POLICE_URL": f"http://127.0.0.1:{police_port}",
-        "INTERCONNECT_SOCIAL_INSURANCE_URL": f"http://127.0.0.1:{social_insurance_port}",
-        "INTERCONNECT_CALLBACK_BASE_URL": f"http://{host}:{port}",
-    }
+    interconnect = interconnect_env(os.environ, host, port, police_port, social_insurance_port)
     env = {**interconnect, **os.environ, "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "egov.settings"}
     supervisor = Supervisor(build_children(host, port, police_port, social_insurance_port), env)
 

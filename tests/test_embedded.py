@@ -2,6 +2,7 @@
 and one Ctrl-C (or a dead child) stops everything."""
 
 import contextlib
+import importlib.util
 import json
 import os
 import re
@@ -187,3 +188,27 @@ def test_a_child_that_dies_stops_the_others_and_fails_the_run(embedded_run):
     assert run.process.wait(timeout=20) != 0
     assert "police exited unexpectedly" in run.output()
     assert [name for name, pid in pids.items() if alive(pid)] == []
+
+
+def load_run_embedded():
+    spec = importlib.util.spec_from_file_location("run_embedded", BASE_DIR / "scripts" / "run_embedded.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("environ", "police", "social_insurance"),
+    [
+        ({}, None, None),
+        ({"POLICE_SIM_SECRET": "set-for-the-simulator"}, "set-for-the-simulator", None),
+        ({"INTERCONNECT_SOCIAL_INSURANCE_SECRET": "set-for-the-portal"}, None, "set-for-the-portal"),
+    ],
+)
+def test_a_secret_given_to_one_side_reaches_the_other(environ, police, social_insurance):
+    values = load_run_embedded().interconnect_env(environ, "127.0.0.1", 8000, 8101, 8102)
+    assert values["INTERCONNECT_POLICE_URL"] == "http://127.0.0.1:8101"
+    assert values["INTERCONNECT_CALLBACK_BASE_URL"] == "http://127.0.0.1:8000"
+    assert values.get("INTERCONNECT_POLICE_SECRET") == values.get("POLICE_SIM_SECRET") == police
+    portal, simulator = values.get("INTERCONNECT_SOCIAL_INSURANCE_SECRET"), values.get("SOCIAL_INSURANCE_SIM_SECRET")
+    assert portal == simulator == social_insurance
