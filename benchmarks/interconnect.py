@@ -14,14 +14,12 @@ Works on a throw-away PostgreSQL database next to DATABASE_URL's, created, migra
 """
 
 import argparse
-import contextlib
 import os
 import statistics
 import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,9 +27,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # First, ahead of benchmarks/: `import interconnect` must find the app, not this file.
 sys.path.insert(0, str(BASE_DIR))
 
-import psycopg2  # noqa: E402
+
 import redis  # noqa: E402
 
+from benchmarks.postgres import maintenance  # noqa: E402
 from tests.integration.processes import Simulator, WebNode, Worker, wait_until  # noqa: E402
 
 SLUGS = ("police", "social_insurance")
@@ -60,18 +59,6 @@ def throwaway_database(base_url: str) -> tuple[str, str]:
     with maintenance(base_url) as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     return urllib.parse.urlunsplit(parts._replace(path=f"/{name}")), name
-
-
-@contextlib.contextmanager
-def maintenance(base_url: str) -> Iterator:
-    """A cursor on the server's `postgres` database, in autocommit (CREATE and DROP DATABASE need it)."""
-    parts = urllib.parse.urlsplit(base_url)
-    connection = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(scheme="postgresql", path="/postgres")))
-    connection.autocommit = True
-    try:
-        yield connection.cursor()
-    finally:
-        connection.close()
 
 
 @dataclass(frozen=True)

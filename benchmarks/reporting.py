@@ -30,14 +30,15 @@ import statistics
 import sys
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-import psycopg2  # noqa: E402
+
+from benchmarks.postgres import maintenance  # noqa: E402
 
 
 def arguments() -> argparse.Namespace:
@@ -56,18 +57,6 @@ def arguments() -> argparse.Namespace:
     )
     parser.add_argument("--rounds", type=int, default=5, help="turns of --compare")
     return parser.parse_args()
-
-
-@contextlib.contextmanager
-def maintenance(base_url: str) -> Iterator:
-    """A cursor on the server's `postgres` database, in autocommit (CREATE and DROP DATABASE need it)."""
-    parts = urllib.parse.urlsplit(base_url)
-    connection = psycopg2.connect(urllib.parse.urlunsplit(parts._replace(scheme="postgresql", path="/postgres")))
-    connection.autocommit = True
-    try:
-        yield connection.cursor()
-    finally:
-        connection.close()
 
 
 def world() -> None:
