@@ -2,7 +2,6 @@
 breakdown by procedure, the trend over the period and the rollout dates; all from the rollups, so the cost of a
 page depends on the number of units, procedures and steps shown, never on the number of dossiers."""
 
-import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -11,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.parsing import unaccented
 from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel
 from procedures.models import Procedure
 
@@ -84,8 +84,7 @@ def rollout_phase(rollout: DistrictRollout | None, day: date) -> str:
 
 def name_key(name: str) -> tuple[str, str]:
     """Vietnamese alphabetical order, near enough: letters without their marks first (Đ as D), then as written."""
-    bare = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in bare if not unicodedata.combining(ch)).casefold(), name
+    return unaccented(name).casefold(), name
 
 
 def dashboard_read(

@@ -7,10 +7,8 @@ zone (Asia/Ho_Chi_Minh) unless they carry an offset. Channels and statuses are r
 STATUS_WORDS, compared without case, diacritics or punctuation.
 """
 
-import calendar
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.core.parsing import impossible_date, unaccented
 from egov.units.models import AdministrativeUnit
 from egov.units.services import LineError
 from procedures.models import Channel, Dossier, DossierEvent, Procedure, Status
@@ -89,8 +88,7 @@ class _Row:
 
 def key(text: str) -> str:
     """`text` lower-cased, without diacritics, words joined by "_": "Đã trả kết quả" → "da_tra_ket_qua"."""
-    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = unaccented(text).casefold()
     return "_".join(re.findall(r"[a-z0-9]+", plain))
 
 
@@ -305,17 +303,8 @@ def _moment_parse(text: str, label: str) -> tuple[datetime | None, str]:
             "label": label,
             "value": text,
         }
-    if not 1 <= month <= 12:
-        return None, _("%(label)s “%(value)s” không có thật: tháng phải từ 1 đến 12") % {"label": label, "value": text}
-    days_in_month = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days_in_month:
-        return None, _("%(label)s “%(value)s” không có thật: tháng %(month)d/%(year)d có %(days)d ngày") % {
-            "label": label,
-            "value": text,
-            "month": month,
-            "year": year,
-            "days": days_in_month,
-        }
+    if problem := impossible_date(label, text, day=day, month=month, year=year):
+        return None, problem
     if hour > 23 or minute > 59 or second > 59:
         return None, _("%(label)s “%(value)s” không có thật: giờ phải từ 00:00 đến 23:59") % {
             "label": label,

@@ -1,9 +1,7 @@
 """Writes to the unit tree: loading a data set, and validating and loading the district rollout dates."""
 
-import calendar
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -11,6 +9,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from egov.core.parsing import impossible_date, unaccented
 from egov.units.datasets import Dataset, DatasetError, SuccessionRecord, UnitKey, UnitRecord, dataset_get
 from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel, UnitSuccession
 
@@ -253,25 +252,15 @@ def _date_parse(text: str, label: str) -> tuple[date | None, str]:
             "value": text,
         }
     day, month, year = (int(part) for part in match.groups())
-    if not 1 <= month <= 12:
-        return None, _("%(label)s “%(value)s” không có thật: tháng phải từ 1 đến 12") % {"label": label, "value": text}
-    days_in_month = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days_in_month:
-        return None, _("%(label)s “%(value)s” không có thật: tháng %(month)d/%(year)d có %(days)d ngày") % {
-            "label": label,
-            "value": text,
-            "month": month,
-            "year": year,
-            "days": days_in_month,
-        }
+    if problem := impossible_date(label, text, day=day, month=month, year=year):
+        return None, problem
     return date(year, month, day), ""
 
 
 def _name_key(name: str) -> str:
     # Compared without diacritics: typists differ on "Hoà"/"Hòa" and on composed/decomposed characters,
     # and the check only has to catch a code that points at another district.
-    decomposed = unicodedata.normalize("NFD", name.casefold().replace("đ", "d"))
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    return " ".join(unaccented(name).casefold().split())
 
 
 def rollout_load(*, rows: Iterable[RolloutRow]) -> LoadCounts:
