@@ -189,13 +189,8 @@ ONESTOP_COLUMNS = [
     Column("late_rate", _("Tỷ lệ trễ hạn"), "pct"),
     Column("table_on_time_rate", _("Tỷ lệ đúng hạn"), "pct"),
 ]
-TREND_COLUMNS = [
-    Column("received", _("Hồ sơ tiếp nhận")),
-    Column("received_online", _("Nộp trực tuyến")),
-    Column("online_rate", _("Tỷ lệ trực tuyến"), "pct"),
-    Column("resolved", _("Đã giải quyết")),
-    Column("on_time_rate", _("Tỷ lệ đúng hạn"), "pct"),
-]
+# The trend has only flows: the summary's columns up to the on-time rate.
+TREND_COLUMNS = SUMMARY_COLUMNS[:5]
 # What the rows of a sortable table may be ordered by: the label, or any column of those tables.
 SORT_KEYS = frozenset({"name"} | {c.key for c in (*SUMMARY_COLUMNS, *ROLLOUT_COLUMNS, *ONESTOP_COLUMNS)})
 
