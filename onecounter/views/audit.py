@@ -1,5 +1,7 @@
 """The audit log: who opened which dossier and who did what, for commune leaders (their commune) and city staff."""
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -29,7 +31,8 @@ def audit(request: HttpRequest) -> HttpResponse:
     if showing == "thao-tac":
         for event in page.object_list:
             event.label = event_label(event.action)
-    return render(request, "onecounter/audit.html", {"page": page, "showing": showing, "text": text})
+    params = urlencode({"xem": showing, "q": text})
+    return render(request, "onecounter/audit.html", {"page": page, "showing": showing, "text": text, "params": params})
 
 
 urlpatterns = [path("mot-cua/nhat-ky/", audit, name="audit")]

@@ -64,6 +64,17 @@ def test_the_leader_reads_who_opened_which_dossier(submitted, one_stop_a, leader
     assert [(row.user, row.what) for row in rows] == [(one_stop_a, "dossier")]
 
 
+def test_the_next_page_keeps_the_view_and_the_search(submitted, one_stop_a, leader_a):
+    officer = logged_in(one_stop_a)
+    for _ in range(51):  # one more than a page
+        officer.get(reverse("onecounter:dossier", kwargs={"uuid": submitted.uuid}))
+    page = logged_in(leader_a).get(AUDIT, {"xem": "luot-xem", "q": submitted.code})
+    assert f'href="?xem=luot-xem&amp;q={submitted.code}&amp;trang=2"' in page.content.decode()
+    second = logged_in(leader_a).get(AUDIT, {"xem": "luot-xem", "q": submitted.code, "trang": 2})
+    assert len(second.context["page"].object_list) == 1
+    assert f'href="?xem=luot-xem&amp;q={submitted.code}&amp;trang=1"' in second.content.decode()
+
+
 def test_city_staff_read_every_commune(submitted, citizen, commune_b, city):
     elsewhere = filed(submitted.procedure, unit=commune_b, applicant=citizen)
     staff = make_user("thanhpho", Role.CITY, city)
