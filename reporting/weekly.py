@@ -59,7 +59,7 @@ from egov.core.pdf import (
     text,
 )
 from egov.notifications.gateway import EmailDeliveryError, send_email
-from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitLevel
 
 from .models import WeeklyReport
 from .periods import Period, period_of
@@ -153,7 +153,6 @@ class UnitWeek:
 
     unit: AdministrativeUnit
     figures: Figures
-    official_start: date | None
 
     @property
     def counted(self) -> bool:
@@ -203,7 +202,6 @@ def weekly_data(*, week: Period, now: datetime | None = None) -> WeeklyData:
         AdministrativeUnit.objects.communes().filter(parent__in=districts).select_related("parent").order_by("code")
     )
     figures = unit_figures(units=[city, *districts, *communes], period=week, now=now)
-    starts = dict(DistrictRollout.objects.values_list("district_id", "official_start"))
     trend_weeks = [week]
     while len(trend_weeks) < TREND_WEEKS:
         trend_weeks.insert(0, trend_weeks[0].previous())
@@ -213,8 +211,8 @@ def weekly_data(*, week: Period, now: datetime | None = None) -> WeeklyData:
         city=city,
         current=figures[city.pk],
         previous=trend[-1],
-        districts=[UnitWeek(d, figures[d.pk], starts.get(d.pk)) for d in districts],
-        communes=[UnitWeek(c, figures[c.pk], starts.get(c.parent_id)) for c in communes],
+        districts=[UnitWeek(d, figures[d.pk]) for d in districts],
+        communes=[UnitWeek(c, figures[c.pk]) for c in communes],
         trend=[*trend, figures[city.pk]],
         made_at=now,
     )
@@ -456,7 +454,7 @@ def _one_stop_table(data: WeeklyData) -> Flowable:
         [
             _p(""),
             _p(_("Toàn thành phố"), "small_name", bold=True),
-            *_one_stop_values(UnitWeek(data.city, data.current, date.min)),
+            *_one_stop_values(UnitWeek(data.city, data.current)),
         ]
     )
     total = len(cells) - 1
