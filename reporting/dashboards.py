@@ -98,11 +98,10 @@ def dashboard_read(
     units = [unit, *children] + ([city_unit] if children and city_unit is not unit else [])
     figures = unit_figures(units=units, period=period, procedure=procedure, now=now)
     district = unit.district
-    rollouts = {
-        r.district_id: r
-        for r in DistrictRollout.objects.filter(district__in=[c for c in children if c.level == UnitLevel.DISTRICT])
-    }
-    rollout = DistrictRollout.objects.filter(district=district).first() if district else None
+    # The rollouts of the child districts and of the unit's own district, in one read.
+    wanted = [c for c in children if c.level == UnitLevel.DISTRICT] + ([district] if district else [])
+    rollouts = {r.district_id: r for r in DistrictRollout.objects.filter(district__in=wanted)}
+    rollout = rollouts.get(district.pk) if district else None
     as_of = min(period.end, timezone.localtime(now).date())
     for child in children:
         if child.level == UnitLevel.DISTRICT:
