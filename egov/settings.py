@@ -266,7 +266,7 @@ OFFICE_HOURS = env.list("OFFICE_HOURS", default=["08:00-12:00", "13:00-17:00"])
 RECEIPT_CUTOFF = env.str("RECEIPT_CUTOFF", default="15:00")
 
 # The administrative-unit data set loaded by `manage.py load_units`.
-UNITS_DATASET = env.str("UNITS_DATASET", default="hanoi-legacy")
+UNITS_DATASET = env.str("UNITS_DATASET", default="hanoi-2025")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from egov.accounts.jurisdiction import acting_unit_ids
 from egov.accounts.models import Role
 from egov.workcal.calendar import get_calendar
 from interconnect.adapters import (
@@ -482,7 +483,7 @@ def may_resend(record: LinkedRecord, user) -> bool:
         and user is not None
         and user.is_authenticated
         and user.role in (Role.ONE_STOP, Role.JUSTICE)
-        and user.unit_id == record.dossier.unit_id
+        and record.dossier.unit_id in acting_unit_ids(user)
     )
 
 

@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.jurisdiction import filter_to_jurisdiction
+from egov.accounts.jurisdiction import acting_unit_ids, filter_to_jurisdiction
 from egov.accounts.models import Role
 from procedures.attachments import EDITABLE_STATUSES
 from procedures.models import Channel, Dossier, Procedure, Status
@@ -50,7 +50,9 @@ def dossiers_filed_by(user) -> QuerySet[Dossier]:
     if user.is_citizen:
         return dossiers_of_citizen(user)
     if user.role == Role.ONE_STOP:
-        return dossiers_in_jurisdiction(user).exclude(channel=Channel.ONLINE_SELF)
+        # Only where the officer may act: an abolished commune's accounts read its dossiers but file none.
+        dossiers = Dossier.objects.select_related("procedure", "unit", "applicant")
+        return dossiers.filter(unit_id__in=acting_unit_ids(user)).exclude(channel=Channel.ONLINE_SELF)
     return Dossier.objects.none()
 
 

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 
 from egov.accounts.id_number import id_number_mismatches, parse_id_number
+from egov.accounts.jurisdiction import acting_unit_ids
 from egov.units.models import AdministrativeUnit
+from egov.units.selectors import holder_on
 from egov.workcal.calendar import get_calendar
 from procedures.models import (
     APOLOGY_STATUSES,
@@ -114,11 +116,15 @@ def register_book_number(*, number: int, year: int) -> str:
 def register_entry_create(*, dossier: Dossier, leader, moment: datetime, personal_id_number: str = "") -> RegisterEntry:
     """Write the dossier's numbered entry in its commune's register for the book and year; inside a transaction."""
     book = BOOK_OF_FORM[dossier.procedure.form_kind]
-    year = timezone.localtime(moment).year
-    number = _counter_next(RegisterCounter, unit=dossier.unit, book=book, year=year)
+    local = timezone.localtime(moment)
+    year = local.year
+    # The register of the commune that registers it: a dossier of a commune merged away goes into the book of the
+    # commune that holds its records now.
+    unit = holder_on(dossier.unit, local.date())
+    number = _counter_next(RegisterCounter, unit=unit, book=book, year=year)
     return RegisterEntry.objects.create(
         dossier=dossier,
-        unit=dossier.unit,
+        unit=unit,
         book=book,
         year=year,
         number=number,
@@ -156,6 +162,11 @@ def _apply_effects(dossier: Dossier, action: str, now: datetime) -> list[str]:
     changed: list[str] = []
     if action == "submit":
         dossier.submitted_at = now
+        # A draft begun at a commune that a reform has since abolished is filed where its records went.
+        holder = holder_on(dossier.unit, timezone.localdate(now))
+        if holder.pk != dossier.unit_id:
+            dossier.unit = holder
+            changed.append("unit")
         dossier.code = dossier_code_next(unit=dossier.unit, moment=calendar.receipt_start(now))
         changed += ["submitted_at", "code"]
     elif action == "receive":
@@ -363,7 +374,7 @@ def may_apologize(dossier: Dossier, user) -> bool:
         user is not None
         and user.is_authenticated
         and user.role in (Role.ONE_STOP, Role.JUSTICE)
-        and user.unit_id == dossier.unit_id
+        and dossier.unit_id in acting_unit_ids(user)
         and dossier.status in APOLOGY_STATUSES
         and dossier.due_at is not None
         and dossier.apology_at is None

@@ -14,6 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from egov.units.models import UnitLevel
+
 from .dashboards import Dashboard
 from .periods import Period
 from .selectors import Figures
@@ -240,8 +242,8 @@ def _share(part: int, whole: int) -> Decimal:
     return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
 
 
-def dashboard_charts(dashboard: Dashboard, *, children_label: str, reference_label: str) -> dict[str, SafeString]:
-    """The page's charts: online rate per child unit (when it has any), the trend, the channel mix."""
+def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str, SafeString]:
+    """The page's charts: online rate per child unit (for each part of the period), the trend, the channel mix."""
     charts = {
         "trend": trend_bars(
             chart_id="chart-trend",
@@ -252,18 +254,20 @@ def dashboard_charts(dashboard: Dashboard, *, children_label: str, reference_lab
             chart_id="chart-channels", title=_("Hồ sơ tiếp nhận theo hình thức nộp"), figures=dashboard.figures
         ),
     }
-    if dashboard.children:
-        charts["rates"] = rate_bars(
-            chart_id="chart-rates",
-            title=_("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": children_label},
+    for number, part in enumerate(dashboard.parts, start=1):
+        units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
+        title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": units}
+        if len(dashboard.parts) > 1:
+            title += f" ({part.period.start:%d/%m/%Y} – {part.period.end:%d/%m/%Y})"
+        charts[f"rates-{number}"] = rate_bars(
+            chart_id=f"chart-rates-{number}",
+            title=title,
             # Ranked, highest first, units without dossiers last: the chart answers "who is behind".
             items=[
                 (f.unit.name, f.online_rate)
-                for f in sort_figures(
-                    dashboard.children, key="online_rate", descending=True, label=lambda f: f.unit.name
-                )
+                for f in sort_figures(part.children, key="online_rate", descending=True, label=lambda f: f.unit.name)
             ],
-            reference=dashboard.city.online_rate,
+            reference=part.city.online_rate if part.city else None,
             reference_label=reference_label,
         )
     return charts

@@ -3,7 +3,7 @@ breakdown by procedure, the trend over the period and the rollout dates; all fro
 page depends on the number of units, procedures and steps shown, never on the number of dossiers."""
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Q, Sum
@@ -11,29 +11,40 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.parsing import unaccented
-from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.selectors import Rollout, holders, members_of, rollouts_effective
 from procedures.models import Procedure
 
 from .models import Rollup
-from .periods import Period
-from .selectors import RECEIVED, RESOLVED, Figures, child_units, period_q, procedure_figures, sum_of, unit_figures
+from .periods import Period, period_of
+from .selectors import (
+    RECEIVED,
+    RESOLVED,
+    Figures,
+    Part,
+    child_parts,
+    period_q,
+    procedure_figures,
+    sum_of,
+    unit_figures,
+    unit_members,
+)
 
 HALF = 50
 TREND_FLOWS = (*RECEIVED, *RESOLVED)
 
 
 @dataclass
-class Dashboard:
-    unit: AdministrativeUnit
+class ChildPart:
+    """The child units of a page over one stretch of its period (the whole period, or one side of a reform): their
+    figures, the city's (their yardstick) and the unit's own (the tables' total row) over the same stretch."""
+
     period: Period
-    procedure: Procedure | None
-    figures: Figures
-    city: Figures | None
+    level: str
     children: list[Figures]
-    procedures: list[Figures]
-    trend: list[Figures]
-    rollout: DistrictRollout | None
-    ancestors: list[AdministrativeUnit]
+    city: Figures | None
+    total: Figures
+    whole: bool
 
     @property
     def below_average_online(self) -> list[Figures]:
@@ -57,6 +68,30 @@ class Dashboard:
         return [f for f in self.children if not f.counted]
 
 
+@dataclass
+class Dashboard:
+    unit: AdministrativeUnit
+    period: Period
+    procedure: Procedure | None
+    figures: Figures
+    parts: list[ChildPart]
+    procedures: list[Figures]
+    trend: list[Figures]
+    rollout: Rollout | None
+    ancestors: list[AdministrativeUnit]
+    # The old units whose history this unit's figures carry (a commune of today holds its predecessors').
+    held: list[AdministrativeUnit] = field(default_factory=list)
+    # The children are today's communes over the whole period, each with its predecessors' history.
+    reaggregated: bool = False
+    # The unit's figures over the same period of an earlier year, when asked for.
+    compared: Figures | None = None
+
+    @property
+    def children(self) -> list[Figures]:
+        """Every child unit's figures, all parts together (for what does not depend on the part)."""
+        return [f for part in self.parts for f in part.children]
+
+
 def _below(children: list[Figures], rate: str, threshold) -> list[Figures]:
     if threshold is None:
         return []
@@ -73,8 +108,8 @@ def ancestors_of(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
     return chain
 
 
-def rollout_phase(rollout: DistrictRollout | None, day: date) -> str:
-    """Where a district stood on `day`: officially online, on trial, or not yet."""
+def rollout_phase(rollout: Rollout | None, day: date) -> str:
+    """Where a unit stood on `day`: officially online, on trial, or not yet."""
     if rollout is not None and rollout.official_start <= day:
         return _("Chính thức")
     if rollout is not None and rollout.trial_start and rollout.trial_start <= day:
@@ -87,52 +122,115 @@ def name_key(name: str) -> tuple[str, str]:
     return unaccented(name).casefold(), name
 
 
+def same_period_of_year(period: Period, year: int) -> Period:
+    """The period of the same kind at the same place in `year` (a custom range moved by whole years)."""
+    shift = year - period.start.year
+
+    def moved(day: date) -> date:
+        # 29 February becomes the 28th in a year that has none.
+        return day.replace(year=day.year + shift, day=min(day.day, 28) if (day.month, day.day) == (2, 29) else day.day)
+
+    if period.kind == "custom":
+        return Period("custom", moved(period.start), moved(period.end))
+    return period_of(period.kind, moved(period.start))
+
+
 def dashboard_read(
-    *, unit: AdministrativeUnit, period: Period, procedure: Procedure | None = None, now: datetime | None = None
+    *,
+    unit: AdministrativeUnit,
+    period: Period,
+    procedure: Procedure | None = None,
+    now: datetime | None = None,
+    reaggregate: bool = False,
+    compare_year: int | None = None,
 ) -> Dashboard:
+    """Everything one page shows of `unit` over `period`. `reaggregate` lists, under the city, today's communes over
+    the whole period (each with the history of the old communes it holds) instead of the units of each part."""
     now = now or timezone.now()
     ancestors = ancestors_of(unit)
     city_unit = ancestors[0] if ancestors else unit
-    children = child_units(unit)
-    # The city's figures are the yardstick of the child units (its average); a commune has none to measure.
-    units = [unit, *children] + ([city_unit] if children and city_unit is not unit else [])
-    figures = unit_figures(units=units, period=period, procedure=procedure, now=now)
-    district = unit.district
-    # The rollouts of the child districts and of the unit's own district, in one read.
-    wanted = [c for c in children if c.level == UnitLevel.DISTRICT] + ([district] if district else [])
-    rollouts = {r.district_id: r for r in DistrictRollout.objects.filter(district__in=wanted)}
-    rollout = rollouts.get(district.pk) if district else None
-    as_of = min(period.end, timezone.localtime(now).date())
-    for child in children:
-        if child.level == UnitLevel.DISTRICT:
-            child_rollout = rollouts.get(child.pk)
-            figures[child.pk].extra.update(
-                rollout_phase=rollout_phase(child_rollout, as_of),
-                official_start=child_rollout.official_start if child_rollout else None,
+    today = timezone.localtime(now).date()
+    if reaggregate and unit.level == UnitLevel.CITY:
+        current = list(
+            AdministrativeUnit.objects.filter(parent=unit, level=UnitLevel.COMMUNE).valid_on(today).order_by("code")
+        )
+        stretches = [Part(period=period, units=current)] if current else []
+    else:
+        reaggregate = False
+        stretches = child_parts(unit, period)
+    rollouts = rollouts_effective()
+    starts = {pk: rollout.official_start for pk, rollout in rollouts.items()}
+    links = holders()
+    reads = {"procedure": procedure, "now": now, "links": links, "starts": starts}
+    as_of = min(period.end, today)
+    # One read per stretch, with the unit and the city alongside; a stretch covering the whole period also gives the
+    # page's own figures.
+    own = {unit.pk: unit, city_unit.pk: city_unit}
+    whole = None
+    parts = []
+    for stretch in stretches:
+        read = unit_figures(
+            units=list({**{c.pk: c for c in stretch.units}, **own}.values()), period=stretch.period, **reads
+        )
+        if stretch.period == period:
+            whole = read
+        children = [read[c.pk] for c in stretch.units]
+        if unit.level == UnitLevel.CITY:
+            for child in children:
+                rollout = rollouts.get(child.unit.pk)
+                child.extra.update(
+                    rollout_phase=rollout_phase(rollout, min(stretch.period.end, as_of)),
+                    official_start=rollout.official_start if rollout else None,
+                )
+        parts.append(
+            ChildPart(
+                period=stretch.period,
+                level=stretch.units[0].level,
+                children=children,
+                city=read[city_unit.pk],
+                total=read[unit.pk],
+                whole=stretch.period == period,
             )
+        )
+    if whole is None:
+        whole = unit_figures(units=list(own.values()), period=period, **reads)
+    held = []
+    if unit.level == UnitLevel.COMMUNE:
+        held_ids = members_of([unit.pk], links=links)[unit.pk] - {unit.pk}
+        held = list(AdministrativeUnit.objects.filter(pk__in=held_ids).select_related("parent").order_by("name"))
+    compared = None
+    if compare_year and compare_year != period.start.year:
+        other = same_period_of_year(period, compare_year)
+        compared = unit_figures(units=[unit], period=other, **reads)[unit.pk]
     return Dashboard(
         unit=unit,
         period=period,
         procedure=procedure,
-        figures=figures[unit.pk],
-        city=figures[city_unit.pk] if children else None,
-        children=[figures[c.pk] for c in children],
+        figures=whole[unit.pk],
+        parts=parts,
         # By procedure only where there are no child units to list; a district or the city reads one procedure
         # at a time through the procedure filter.
-        procedures=[] if procedure or children else procedure_figures(unit=unit, period=period, now=now),
-        trend=unit_trend(unit=unit, period=period, procedure=procedure),
-        rollout=rollout,
+        procedures=[]
+        if procedure or parts
+        else procedure_figures(unit=unit, period=period, now=now, links=links, starts=starts),
+        trend=unit_trend(unit=unit, period=period, procedure=procedure, links=links),
+        rollout=rollouts.get(unit.pk),
         ancestors=ancestors,
+        held=held,
+        reaggregated=reaggregate,
+        compared=compared,
     )
 
 
-def unit_trend(*, unit: AdministrativeUnit, period: Period, procedure: Procedure | None = None) -> list[Figures]:
+def unit_trend(
+    *, unit: AdministrativeUnit, period: Period, procedure: Procedure | None = None, links: dict[int, int] | None = None
+) -> list[Figures]:
     """The flows (received, resolved) of each step of the period, from one grouped query over the rollups."""
     steps = period.steps()
     covering = Q(pk__in=[])
     for step in steps:
         covering |= period_q(step.start, step.end)
-    rows = Rollup.objects.filter(covering, unit=unit)
+    rows = Rollup.objects.filter(covering, unit_id__in=unit_members([unit], links=links)[unit.pk])
     if procedure is not None:
         rows = rows.filter(procedure=procedure)
     sums = {f"sum_{c}": Sum(c) for c in TREND_FLOWS}

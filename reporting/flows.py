@@ -14,7 +14,7 @@ from django.db.models import Case, DecimalField, IntegerField, Max, OuterRef, Q,
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from egov.units.models import DistrictRollout
+from egov.units.models import UnitLevel
 from egov.workcal.calendar import get_calendar
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import ONLINE_CHANNELS, Dossier, Status
@@ -93,7 +93,7 @@ def contributions(fact: DossierFact | None) -> Counter:
     cells: Counter = Counter()
     if fact is None:
         return cells
-    units = [getattr(fact, level) for level in LEVEL_FIELDS]
+    units = [unit_id for unit_id in (getattr(fact, level) for level in LEVEL_FIELDS) if unit_id is not None]
     for flow in FLOWS:
         day = getattr(fact, flow.day)
         if day is None:
@@ -109,6 +109,7 @@ def contributions(fact: DossierFact | None) -> Counter:
 
 
 SOURCE_FIELDS = (
+    "unit__parent__level",
     "unit__parent__parent_id",
     "procedure_id",
     "channel",
@@ -145,17 +146,14 @@ def fact_sources():
     )
 
 
-def official_starts() -> dict[int, date]:
-    return dict(DistrictRollout.objects.values_list("district_id", "official_start"))
-
-
 def _day(moment: datetime | None) -> date | None:
     """The moment's day in the portal's time zone (the reports' days are Hanoi's, whoever reads them)."""
     return moment.astimezone(timezone.get_default_timezone()).date() if moment else None
 
 
 def fact_compute(dossier: Dossier, *, starts: dict[int, date]) -> DossierFact | None:
-    """The fact of a dossier annotated by `fact_sources`, or None when the reports do not count it."""
+    """The fact of a dossier annotated by `fact_sources`, or None when the reports do not count it: before the
+    official start that applies to its unit (`starts`, by unit id: egov.units.selectors.official_starts)."""
     calendar = get_calendar()
     received = dossier.received_at is not None
     if received:
@@ -166,15 +164,18 @@ def fact_compute(dossier: Dossier, *, starts: dict[int, date]) -> DossierFact | 
     else:
         return None
     receipt_day = _day(receipt)
-    district = dossier.unit.parent
-    official_start = starts.get(district.pk) if district else None
+    official_start = starts.get(dossier.unit_id)
     if official_start is None or receipt_day < official_start:
         return None
+    # A commune under a district (before the 2025 reform) counts at the district and the city; one directly under
+    # the city, at the city.
+    parent = dossier.unit.parent
+    district = parent if parent.level == UnitLevel.DISTRICT else None
     fact = DossierFact(
         dossier_id=dossier.pk,
         unit_id=dossier.unit_id,
-        district_id=district.pk,
-        city_id=district.parent_id,
+        district_id=district.pk if district else None,
+        city_id=district.parent_id if district else parent.pk,
         procedure_id=dossier.procedure_id,
         channel=dossier.channel,
         receipt_day=receipt_day,

@@ -22,6 +22,8 @@ KIND_CHOICES = [
 ]
 # A custom range longer than this is a mistake rather than a report (the trend would have hundreds of steps).
 LONGEST_RANGE = timedelta(days=366 * 10)
+# The first year a comparison may go back to: Hanoi's online civil-status services started in 2016.
+FIRST_YEAR = 2016
 
 
 class ReportForm(forms.Form):
@@ -42,6 +44,12 @@ class ReportForm(forms.Form):
         required=False,
         empty_label=_("Tất cả thủ tục"),
     )
+    current = forms.BooleanField(
+        label=_("Gộp theo xã, phường hiện nay"),
+        required=False,
+        help_text=_("Số liệu của mỗi đơn vị cũ tính cho xã, phường hiện nay giữ hồ sơ của nó."),
+    )
+    compare = forms.TypedChoiceField(label=_("So sánh với cùng kỳ năm"), coerce=int, required=False, empty_value=None)
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
     dir = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -54,9 +62,16 @@ class ReportForm(forms.Form):
         self.fields["to"] = DayField(
             label=_("Đến ngày"), required=False, allow_future=True, example="15/10/2026", help_text=""
         )
-        self.order_fields(["kind", "date", "from", "to", "procedure"])
+        this_year = timezone.localdate().year
+        self.fields["compare"].choices = [("", _("Không so sánh"))] + [
+            (str(year), str(year)) for year in range(this_year, FIRST_YEAR - 1, -1)
+        ]
+        self.order_fields(["kind", "date", "from", "to", "procedure", "compare", "current"])
         for name, field in self.fields.items():
             if name in ("sort", "dir"):
+                continue
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
                 continue
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             if isinstance(field, DayField):
@@ -93,6 +108,12 @@ class ReportForm(forms.Form):
         """The procedure asked for, even when another field is wrong; None for all of them."""
         self.is_valid()
         return self.cleaned_data.get("procedure") if self.is_bound else None
+
+    def options(self) -> tuple[bool, int | None]:
+        """(re-aggregate onto today's communes?, the year to compare with or None), whatever else is wrong."""
+        self.is_valid()
+        data = self.cleaned_data if self.is_bound else {}
+        return bool(data.get("current")), data.get("compare")
 
     def sorting(self) -> tuple[str, bool]:
         """(column key, descending); the unit's code order ("") when none or an unknown one was asked."""

@@ -18,11 +18,12 @@ from django.db import connection, models
 from django.utils import timezone
 
 from egov.units.models import AdministrativeUnit
+from egov.units.selectors import official_starts
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier, DossierCodeCounter, DossierEvent, Status
 
 from .bulk import FACT_COLUMNS, rows_insert
-from .flows import fact_compute, official_starts
+from .flows import fact_compute
 from .models import DossierFact
 from .services import rollups_add_facts
 

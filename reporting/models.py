@@ -1,10 +1,11 @@
 """Reporting rollups: one fact row per reported dossier and additive counters per unit, procedure and period.
 
 A dossier's fact says on which day each countable thing happened to it (received, resolved, withdrawn, due…).
-The rollup holds, for every unit of the three levels (commune, district, city), procedure, grain (day, month,
-year) and period, how many facts fall in the period for each flow. Any period is a sum of a few rollup rows, and
-any stock (in progress, overdue, not collected) at a day is a difference of cumulative flows, so a dashboard
-reads a number of rows that does not grow with the number of dossiers. See docs/adr/0009-reporting-rollups.md.
+The rollup holds, for every unit of the levels above the dossier (commune, district before the 2025 reform, city),
+procedure, grain (day, month, year) and period, how many facts fall in the period for each flow. Any period is a
+sum of a few rollup rows, and any stock (in progress, overdue, not collected) at a day is a difference of
+cumulative flows, so a dashboard reads a number of rows that does not grow with the number of dossiers. See
+docs/adr/0009-reporting-rollups.md.
 """
 
 from django.db import models
@@ -28,11 +29,12 @@ class Timeliness(models.TextChoices):
 
 class DossierFact(models.Model):
     """What the reports count of one dossier, as of its last change. Only dossiers counted by the reports
-    (received or refused on or after their district's official start) have a fact."""
+    (received or refused on or after their unit's official start, own or inherited) have a fact."""
 
     dossier = models.OneToOneField(Dossier, primary_key=True, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
-    district = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
+    # None for a commune directly under the city (the structure since 1/7/2025).
+    district = models.ForeignKey(AdministrativeUnit, null=True, on_delete=models.PROTECT, related_name="+")
     city = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+")
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(max_length=20, choices=Channel.choices)

@@ -3,6 +3,11 @@
 Every figure of the dashboards, the exports, the weekly report and `report_rates` comes from `unit_figures`,
 so they cannot disagree. Its cost depends on the number of units and periods asked for, not on the number of
 dossiers: a period is a sum of at most a few dozen rollup rows per unit and procedure.
+
+A commune's figures are those of its own dossiers and of the old communes whose records it holds since a reform
+(egov.units.selectors.members_of, ADR 0011): its history re-aggregated, each old commune counted at exactly one
+successor. The units one level below another in a period come in parts (`child_parts`): a period across a reform
+has one part with the units before it and one with those after.
 """
 
 from dataclasses import dataclass, field, fields
@@ -14,14 +19,14 @@ from django.db.models import F, IntegerField, Q, Sum, Value
 from django.utils import timezone
 
 from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.selectors import members_of, official_starts
 from egov.workcal.calendar import get_calendar
 from procedures.models import Procedure
 
-from .flows import COLUMNS, official_starts
+from .flows import COLUMNS
 from .models import DossierFact, Grain, Rollup
 from .periods import Period
 
-LEVEL_OF_CHILD = {UnitLevel.CITY: UnitLevel.DISTRICT, UnitLevel.DISTRICT: UnitLevel.COMMUNE}
 RECEIVED = ("received_online_self", "received_online_assisted", "received_counter", "received_post")
 RESOLVED = ("resolved_early", "resolved_on_time", "resolved_late")
 # What the stocks are made of: cumulative flows up to a day.
@@ -143,22 +148,52 @@ class Figures:
         return None if late is None else Decimal(100) - late
 
 
-def child_units(unit: AdministrativeUnit) -> list[AdministrativeUnit]:
-    """The units one level below `unit` (districts of the city, communes of a district), by code."""
-    level = LEVEL_OF_CHILD.get(unit.level)
-    if level is None:
-        return []
-    return list(AdministrativeUnit.objects.filter(parent=unit, level=level).order_by("code"))
+@dataclass(frozen=True)
+class Part:
+    """The units one level below another over a stretch of a period in which they all existed."""
+
+    period: Period
+    units: list[AdministrativeUnit]
+
+
+def _exists_in(start: date, end: date) -> Q:
+    return Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+
+
+def child_parts(unit: AdministrativeUnit, period: Period) -> list[Part]:
+    """The units directly below `unit` (the districts, or the communes, of the city; the communes of a district), by
+    code, in parts of the period: one part when the same units existed throughout it, one part on each side of a
+    reform that falls inside it (the districts until 30/06/2025, then the communes under the city). A part with no
+    units (a district after it was abolished) is left out."""
+    children = AdministrativeUnit.objects.filter(*_exists_in(period.start, period.end), parent=unit)
+    return _parts(list(children.order_by("code")), period)
 
 
 def units_of_level(level: str, period: Period) -> list[AdministrativeUnit]:
     """Every unit of a level that existed at some time in the period, by code."""
-    units = AdministrativeUnit.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=period.end),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=period.start),
-        level=level,
+    units = AdministrativeUnit.objects.filter(*_exists_in(period.start, period.end), level=level)
+    return list(units.select_related("parent").order_by("code", "valid_from"))
+
+
+def level_parts(level: str, period: Period) -> list[Part]:
+    """The units of a level in parts of the period, cut as `child_parts` cuts them: the communes before a reform and
+    those after it are two parts, never one list (a commune of today carries its predecessors' history)."""
+    return _parts(units_of_level(level, period), period)
+
+
+def _parts(units: list[AdministrativeUnit], period: Period) -> list[Part]:
+    cuts = sorted(
+        {u.valid_from for u in units if u.valid_from and period.start < u.valid_from <= period.end}
+        | {u.valid_to + timedelta(days=1) for u in units if u.valid_to and period.start <= u.valid_to < period.end}
     )
-    return list(units.select_related("parent").order_by("code"))
+    starts = [period.start, *cuts]
+    ends = [cut - timedelta(days=1) for cut in cuts] + [period.end]
+    parts = []
+    for start, end in zip(starts, ends, strict=True):
+        within = [u for u in units if u.is_valid_on(start) and u.is_valid_on(end)]
+        if within:
+            parts.append(Part(period=period if not cuts else Period("custom", start, end), units=within))
+    return parts
 
 
 def period_buckets(start: date, end: date) -> list[tuple[str, date, date]]:
@@ -220,20 +255,38 @@ EPOCH = date(2000, 1, 1)
 LEVEL_FIELD = {UnitLevel.COMMUNE: "unit_id", UnitLevel.DISTRICT: "district_id", UnitLevel.CITY: "city_id"}
 
 
+def unit_members(units: list[AdministrativeUnit], *, links: dict[int, int] | None = None) -> dict[int, frozenset[int]]:
+    """unit id → the units whose rollups make its figures: a commune's own and those of the old communes it holds
+    (one query when there is a commune and no `links`, egov.units.selectors.holders()); a district or the city, its
+    own."""
+    communes = [u.pk for u in units if u.level == UnitLevel.COMMUNE]
+    members = members_of(communes, links=links) if communes else {}
+    return {u.pk: members.get(u.pk, frozenset({u.pk})) for u in units}
+
+
 def unit_figures(
     *,
     units: list[AdministrativeUnit],
     period: Period,
     procedure: Procedure | None = None,
     now: datetime | None = None,
+    links: dict[int, int] | None = None,
+    starts: dict[int, date] | None = None,
 ) -> dict[int, Figures]:
-    """The figures of each unit over `period` (optionally for one procedure), keyed by unit id."""
+    """The figures of each unit over `period` (optionally for one procedure), keyed by unit id; a commune's include
+    the history of the old communes it holds. A caller reading several times may pass the holding `links` and the
+    official `starts` it has read once."""
     now = now or timezone.now()
-    rows = Rollup.objects.filter(unit_id__in=[u.pk for u in units])
+    members = unit_members(units, links=links)
+    member_ids = set().union(*members.values()) if members else set()
+    rows = Rollup.objects.filter(unit_id__in=member_ids)
     if procedure is not None:
         rows = rows.filter(procedure=procedure)
-    result = _figures_by(rows, "unit_id", {u.pk: u for u in units}, unit_of=lambda unit: unit, period=period, now=now)
-    starts = official_starts() if any(u.level != UnitLevel.CITY for u in units) else {}
+    result = _figures_by(
+        rows, "unit_id", {u.pk: u for u in units}, unit_of=lambda unit: unit, period=period, now=now, groups=members
+    )
+    if starts is None:
+        starts = official_starts() if any(u.level != UnitLevel.CITY for u in units) else {}
     for unit in units:
         result[unit.pk].counted = is_counted(unit, period, starts)
     if _is_live(period, now):
@@ -241,43 +294,56 @@ def unit_figures(
         for unit in units:
             by_level.setdefault(LEVEL_FIELD[unit.level], []).append(unit.pk)
         for level, ids in by_level.items():
-            facts = DossierFact.objects.filter(**{f"{level}__in": ids})
+            wanted = set().union(*(members[pk] for pk in ids))
+            facts = DossierFact.objects.filter(**{f"{level}__in": wanted})
             if procedure is not None:
                 facts = facts.filter(procedure=procedure)
-            _live_stocks({pk: result[pk] for pk in ids}, facts, level, now)
+            _live_stocks({pk: result[pk] for pk in ids}, facts, level, now, groups=members)
     return result
 
 
-def procedure_figures(*, unit: AdministrativeUnit, period: Period, now: datetime | None = None) -> list[Figures]:
+def procedure_figures(
+    *,
+    unit: AdministrativeUnit,
+    period: Period,
+    now: datetime | None = None,
+    links: dict[int, int] | None = None,
+    starts: dict[int, date] | None = None,
+) -> list[Figures]:
     """The unit's figures for each procedure of the catalogue, in its order: the same sums as `unit_figures`
     with one procedure, grouped by procedure in the same few queries. Each has the procedure in extra."""
     now = now or timezone.now()
     procedures = {p.pk: p for p in Procedure.objects.order_by("position", "code")}
-    rows = Rollup.objects.filter(unit=unit)
+    members = unit_members([unit], links=links)[unit.pk]
+    rows = Rollup.objects.filter(unit_id__in=members)
     result = _figures_by(rows, "procedure_id", procedures, unit_of=lambda procedure: unit, period=period, now=now)
     if _is_live(period, now):
-        facts = DossierFact.objects.filter(**{LEVEL_FIELD[unit.level]: unit.pk})
+        facts = DossierFact.objects.filter(**{f"{LEVEL_FIELD[unit.level]}__in": members})
         _live_stocks(result, facts, "procedure_id", now)
-    counted = unit.level == UnitLevel.CITY or is_counted(unit, period, official_starts())
+    counted = unit.level == UnitLevel.CITY or is_counted(unit, period, official_starts() if starts is None else starts)
     for pk, figures in result.items():
         figures.extra["procedure"] = procedures[pk]
         figures.counted = counted
     return list(result.values())
 
 
-def _figures_by(rows, by: str, keys: dict, *, unit_of, period: Period, now: datetime) -> dict[int, Figures]:
+def _figures_by(
+    rows, by: str, keys: dict, *, unit_of, period: Period, now: datetime, groups: dict | None = None
+) -> dict[int, Figures]:
     """Figures per key (unit or procedure) from the rollup `rows`: the flows inside the period, and the stocks
-    at its ends from the cumulative flows before and inside it."""
+    at its ends from the cumulative flows before and inside it. `groups` (key → values of `by`) sums several
+    rows' groups into one key; by default each key is its own group."""
     flows = _sums(rows.filter(period_q(period.start, period.end)), by, (*COLUMNS, "received_online_procedures"))
     before = _sums(rows.filter(period_q(EPOCH, period.start - timedelta(days=1))), by, STOCK_COLUMNS)
     live = _is_live(period, now)
     result = {}
     for key, item in keys.items():
         figures = Figures(unit=unit_of(item), period=period, is_live=live)
-        inside = flows.get(key, {})
+        group = groups[key] if groups is not None else (key,)
+        inside = _added(flows, group)
         for column in (*COLUMNS, "received_online_procedures"):
             setattr(figures, column, inside.get(column, 0))
-        prior = before.get(key, {})
+        prior = _added(before, group)
         cumulative = {c: prior.get(c, 0) + inside.get(c, 0) for c in STOCK_COLUMNS}
         figures.carried_over = _in_progress(prior)
         figures.in_progress = _in_progress(cumulative)
@@ -287,13 +353,25 @@ def _figures_by(rows, by: str, keys: dict, *, unit_of, period: Period, now: date
     return result
 
 
+def _added(sums: dict[int, dict], group) -> dict:
+    """The column sums of several groups added up (one group's own dict when there is one)."""
+    present = [sums[member] for member in group if member in sums]
+    if len(present) <= 1:
+        return present[0] if present else {}
+    total: dict = {}
+    for item in present:
+        for column, value in item.items():
+            total[column] = total.get(column, 0) + value
+    return total
+
+
 def is_counted(unit: AdministrativeUnit, period: Period, starts: dict[int, date]) -> bool:
-    """Whether the unit's dossiers count in `period`: the city always; a district or a commune once its district's
-    official start (`starts`, by district id) falls on or before the period's last day."""
-    district_id = {UnitLevel.DISTRICT: unit.pk, UnitLevel.COMMUNE: unit.parent_id}.get(unit.level)
-    if district_id is None:
+    """Whether the unit's dossiers count in `period`: the city always; a district or a commune once the official
+    start that applies to it (`starts`, by unit id: its own, its district's or its predecessors') falls on or before
+    the period's last day."""
+    if unit.level == UnitLevel.CITY:
         return True
-    start = starts.get(district_id)
+    start = starts.get(unit.pk)
     return start is not None and start <= period.end
 
 
@@ -310,9 +388,9 @@ def _in_progress(cumulative: dict) -> int:
     )
 
 
-def _live_stocks(result: dict[int, Figures], facts, by: str, now: datetime) -> None:
+def _live_stocks(result: dict[int, Figures], facts, by: str, now: datetime, groups: dict | None = None) -> None:
     """For a period that is not over: overdue and due soon as of this moment, from the open `facts`, per value
-    of the field `by`."""
+    of the field `by` (summed per key of `groups` when given)."""
     calendar = get_calendar()
     soon = calendar.office_end(calendar.next_working_day(timezone.localtime(now).date()))
     counts = (
@@ -324,13 +402,11 @@ def _live_stocks(result: dict[int, Figures], facts, by: str, now: datetime) -> N
             due_soon=Sum(_one(), filter=Q(due_at__gte=now, due_at__lte=soon)),
         )
     )
-    for figures in result.values():
-        figures.overdue, figures.due_soon = 0, 0
-    for row in counts:
-        if row[by] in result:
-            figures = result[row[by]]
-            figures.overdue = row["overdue"] or 0
-            figures.due_soon = row["due_soon"] or 0
+    found = {row[by]: (row["overdue"] or 0, row["due_soon"] or 0) for row in counts}
+    for key, figures in result.items():
+        group = groups[key] if groups is not None else (key,)
+        figures.overdue = sum(found.get(member, (0, 0))[0] for member in group)
+        figures.due_soon = sum(found.get(member, (0, 0))[1] for member in group)
 
 
 def _one():

@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, Value
 from django.db.models.functions import Trunc
 
+from egov.units.selectors import official_starts
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier
 
@@ -20,7 +21,6 @@ from .flows import (
     contributions,
     fact_compute,
     fact_sources,
-    official_starts,
 )
 from .models import DirtyDossier, DossierFact, Grain, Rollup
 
@@ -158,7 +158,7 @@ def _rollups_from_facts(facts=None) -> None:
             for day in days:
                 bucket = F(day) if grain == Grain.DAY else Trunc(day, TRUNC_KIND[grain], output_field=DateField())
                 grouped = (
-                    facts.filter(**{f"{day}__isnull": False})
+                    facts.filter(**{f"{day}__isnull": False, f"{level}__isnull": False})
                     .order_by()
                     .annotate(u=F(level), p=F("procedure_id"), b=bucket)
                     .values("u", "p", "b")

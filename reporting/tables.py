@@ -12,7 +12,9 @@ from datetime import date
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .dashboards import Dashboard, name_key
+from egov.units.models import UnitLevel
+
+from .dashboards import ChildPart, Dashboard, name_key
 from .selectors import Figures
 
 DASH = "—"
@@ -207,6 +209,16 @@ def sort_figures(items: list[Figures], *, key: str, descending: bool, label: Cal
     return present + missing
 
 
+def part_label(part: ChildPart) -> str:
+    """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025: quận, huyện"."""
+    units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
+    return _("%(start)s – %(end)s, theo %(units)s") % {
+        "start": f"{part.period.start:%d/%m/%Y}",
+        "end": f"{part.period.end:%d/%m/%Y}",
+        "units": units,
+    }
+
+
 def dashboard_tables(
     dashboard: Dashboard,
     *,
@@ -216,10 +228,12 @@ def dashboard_tables(
     unit_href: Callable[[Figures], str] = lambda figures: "",
     procedure_href: Callable[[Figures], str] = lambda figures: "",
 ) -> dict[str, Table]:
-    """The page's tables by name: by child unit (summary and one-stop), by procedure, by step of the period.
+    """The page's tables by name: by child unit (summary and one-stop, for each part of the period), by procedure,
+    by step of the period.
 
     A commune has no child units: its one-stop table is by procedure. Rows of the unit and procedure tables
-    follow `sort_key` (their code order when empty); each total row is the unit's own figures.
+    follow `sort_key` (their code order when empty); each total row is the unit's own figures over the part. A
+    period across a reform has a pair of unit tables per part, named with the part's number (tong-hop-1, …).
     """
     figures = dashboard.figures
     total_label = _("Tổng cộng")
@@ -227,32 +241,45 @@ def dashboard_tables(
     def ordered(items: list[Figures], label: Callable[[Figures], str]) -> list[Figures]:
         return sort_figures(items, key=sort_key, descending=descending, label=label) if sort_key else items
 
-    children = ordered(dashboard.children, lambda f: name_key(f.unit.name))
     procedures = ordered(dashboard.procedures, lambda f: name_key(f.extra["procedure"].name))
-    unit_rows = [(f.unit.name, f, unit_href(f)) for f in children]
     procedure_rows = [(f.extra["procedure"].name, f, procedure_href(f)) for f in procedures]
     unit_header = _("Đơn vị")
     tables = {}
-    if children:
-        rollout = ROLLOUT_COLUMNS if dashboard.unit.level == "city" else []
-        tables["tong-hop"] = table_build(
-            name="tong-hop",
-            title=_("Tổng hợp theo đơn vị"),
+    several = len(dashboard.parts) > 1
+    for number, part in enumerate(dashboard.parts, start=1):
+        children = ordered(part.children, lambda f: name_key(f.unit.name))
+        unit_rows = [(f.unit.name, f, unit_href(f)) for f in children]
+        suffix = f"-{number}" if several else ""
+        during = f" ({part_label(part)})" if several else ""
+        rollout = ROLLOUT_COLUMNS if dashboard.unit.level == UnitLevel.CITY else []
+        tables[f"tong-hop{suffix}"] = table_build(
+            name=f"tong-hop{suffix}",
+            title=_("Tổng hợp theo đơn vị") + during,
             label_header=unit_header,
             columns=[*SUMMARY_COLUMNS, *rollout],
             rows=unit_rows,
+            total=part.total,
+            total_label=total_label,
+        )
+        tables[f"mot-cua{suffix}"] = table_build(
+            name=f"mot-cua{suffix}",
+            title=_("Thống kê tiếp nhận và giải quyết hồ sơ (mẫu một cửa)") + during,
+            label_header=unit_header,
+            columns=ONESTOP_COLUMNS,
+            rows=unit_rows,
+            total=part.total,
+            total_label=total_label,
+        )
+    if not dashboard.parts:
+        tables["mot-cua"] = table_build(
+            name="mot-cua",
+            title=_("Thống kê tiếp nhận và giải quyết hồ sơ (mẫu một cửa)"),
+            label_header=_("Thủ tục"),
+            columns=ONESTOP_COLUMNS,
+            rows=procedure_rows,
             total=figures,
             total_label=total_label,
         )
-    tables["mot-cua"] = table_build(
-        name="mot-cua",
-        title=_("Thống kê tiếp nhận và giải quyết hồ sơ (mẫu một cửa)"),
-        label_header=unit_header if children else _("Thủ tục"),
-        columns=ONESTOP_COLUMNS,
-        rows=unit_rows if children else procedure_rows,
-        total=figures,
-        total_label=total_label,
-    )
     if procedure_rows:
         tables["thu-tuc"] = table_build(
             name="thu-tuc",

@@ -23,13 +23,13 @@ from .dashboards import dashboard_read
 from .exports import download_response
 from .forms import ReportForm, period_params
 from .periods import Period
-from .tables import dashboard_tables
+from .tables import dashboard_tables, part_label
 
 DASHBOARD_ROLES = frozenset({Role.DISTRICT, Role.CITY})
 # Parameters of a download, left out of the page's own links.
 ONE_OFF = ("format", "table")
 # What moving to the previous or next period keeps.
-KEPT = ("procedure", "sort", "dir")
+KEPT = ("procedure", "sort", "dir", "current", "compare")
 
 
 def dashboard_access(view: Callable) -> Callable:
@@ -77,7 +77,10 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     period = form.period()
     procedure = form.chosen_procedure()
     sort_key, descending = form.sorting()
-    dashboard = dashboard_read(unit=unit, period=period, procedure=procedure)
+    reaggregate, compare_year = form.options()
+    dashboard = dashboard_read(
+        unit=unit, period=period, procedure=procedure, reaggregate=reaggregate, compare_year=compare_year
+    )
     params = request.GET.copy()
     for key in ONE_OFF:
         params.pop(key, None)
@@ -103,8 +106,21 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     for name, table in tables.items():
         table.csv_href = _link(unit.pk, params, table=name, format="csv")
         table.xlsx_href = _link(unit.pk, params, table=name, format="xlsx")
-    children_label = _("quận, huyện") if unit.level == UnitLevel.CITY else _("xã, phường")
     city_label = _("Bình quân thành phố")
+    charts = dashboard_charts(dashboard, reference_label=city_label)
+    several = len(dashboard.parts) > 1
+    parts = [
+        {
+            "part": part,
+            "number": number,
+            "label": part_label(part) if several else "",
+            "units_label": _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường"),
+            "chart": charts[f"rates-{number}"],
+            "summary": tables[f"tong-hop-{number}" if several else "tong-hop"],
+            "one_stop": tables[f"mot-cua-{number}" if several else "mot-cua"],
+        }
+        for number, part in enumerate(dashboard.parts, start=1)
+    ]
 
     def period_link(other: Period) -> str:
         query = QueryDict(mutable=True)
@@ -123,8 +139,10 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
             "period": period,
             "form": form if form.is_bound else ReportForm(initial=period_params(period)),
             **{f"{name.replace('-', '_')}_table": table for name, table in tables.items()},
-            "charts": dashboard_charts(dashboard, children_label=children_label, reference_label=city_label),
-            "children_label": children_label,
+            "charts": charts,
+            "parts": parts,
+            "reform_links": _reform_links(unit, params, dashboard),
+            "history_only": unit.valid_to is not None and unit.valid_to < period.end,
             "crumbs": [(u, in_jurisdiction(request.user, u)) for u in dashboard.ancestors],
             "previous": period_link(period.previous()),
             "previous_period": period.previous(),
@@ -135,6 +153,19 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
             "query": params.urlencode(),
         },
     )
+
+
+def _reform_links(unit: AdministrativeUnit, params: QueryDict, dashboard) -> dict[str, str]:
+    """Links between the two views of a period across a reform: in parts, or re-aggregated onto today's communes."""
+    if unit.level != UnitLevel.CITY:
+        return {}
+    if dashboard.reaggregated:
+        query = params.copy()
+        query.pop("current", None)
+        return {"parts": _link(unit.pk, query)}
+    if len(dashboard.parts) > 1:
+        return {"current": _link(unit.pk, params, current="on")}
+    return {}
 
 
 urlpatterns = [

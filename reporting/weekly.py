@@ -63,7 +63,7 @@ from egov.units.models import AdministrativeUnit, UnitLevel
 
 from .models import WeeklyReport
 from .periods import Period, period_of
-from .selectors import Figures, child_units, unit_figures
+from .selectors import Figures, child_parts, unit_figures
 from .tables import DASH, display
 
 logger = logging.getLogger(__name__)
@@ -197,8 +197,10 @@ def weekly_data(*, week: Period, now: datetime | None = None) -> WeeklyData:
     now = now or timezone.now()
     city = report_city()
     # The units the portal works with, as the dashboards show them (the unit tree after a reform is a new city).
-    districts = child_units(city)
-    communes = list(
+    parts = child_parts(city, week)
+    children = parts[-1].units if parts else []
+    districts = [unit for unit in children if unit.level == UnitLevel.DISTRICT]
+    communes = [unit for unit in children if unit.level == UnitLevel.COMMUNE] or list(
         AdministrativeUnit.objects.communes().filter(parent__in=districts).select_related("parent").order_by("code")
     )
     figures = unit_figures(units=[city, *districts, *communes], period=week, now=now)

@@ -22,15 +22,16 @@ class Role(models.TextChoices):
     CITY = "city", _("Cán bộ cấp thành phố")
 
 
-# The unit level each officer role works at; a citizen has no unit.
-ROLE_UNIT_LEVEL = {
-    Role.ONE_STOP: UnitLevel.COMMUNE,
-    Role.JUSTICE: UnitLevel.COMMUNE,
-    Role.LEADER: UnitLevel.COMMUNE,
-    Role.POLICE: UnitLevel.DISTRICT,
-    Role.SOCIAL_INSURANCE: UnitLevel.DISTRICT,
-    Role.DISTRICT: UnitLevel.DISTRICT,
-    Role.CITY: UnitLevel.CITY,
+# The unit levels each officer role may work at, the usual one first; a citizen has no unit. Police and social
+# insurance were organised by district until the 2025 reform and are assigned to today's communes since.
+ROLE_UNIT_LEVELS = {
+    Role.ONE_STOP: (UnitLevel.COMMUNE,),
+    Role.JUSTICE: (UnitLevel.COMMUNE,),
+    Role.LEADER: (UnitLevel.COMMUNE,),
+    Role.POLICE: (UnitLevel.COMMUNE, UnitLevel.DISTRICT),
+    Role.SOCIAL_INSURANCE: (UnitLevel.COMMUNE, UnitLevel.DISTRICT),
+    Role.DISTRICT: (UnitLevel.DISTRICT,),
+    Role.CITY: (UnitLevel.CITY,),
 }
 
 
@@ -104,18 +105,17 @@ class User(AbstractBaseUser, PermissionsMixin):
             if self.unit_id is not None:
                 raise ValidationError({"unit": _("Tài khoản công dân không có đơn vị công tác. Bỏ trống ô này.")})
             return
-        needed_level = ROLE_UNIT_LEVEL[Role(self.role)]
+        levels = ROLE_UNIT_LEVELS[Role(self.role)]
+        needed = _(" hoặc ").join(str(UnitLevel(level).label).lower() for level in levels)
         if self.unit_id is None:
             if not self.is_superuser:
-                raise ValidationError(
-                    {"unit": _("Chọn đơn vị công tác (%(level)s) cho cán bộ.") % {"level": needed_level.label}}
-                )
+                raise ValidationError({"unit": _("Chọn đơn vị công tác (%(level)s) cho cán bộ.") % {"level": needed}})
             return
-        if self.unit.level != needed_level:
+        if self.unit.level not in levels:
             raise ValidationError(
                 {
                     "unit": _("Vai trò “%(role)s” làm việc ở %(level)s. Chọn một đơn vị %(level)s.")
-                    % {"role": self.get_role_display(), "level": needed_level.label.lower()}
+                    % {"role": self.get_role_display(), "level": needed}
                 }
             )
 

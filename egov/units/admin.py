@@ -1,14 +1,17 @@
-"""Admin for city staff: the unit tree (city → district → commune), the old→new mapping and the rollout dates."""
+"""Admin for city staff: the unit trees, the old→new mapping (and who holds the old records), the rollout dates."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
+from django.forms import ModelForm
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel, UnitSuccession
+from egov.units.models import AdministrativeUnit, UnitLevel, UnitRollout, UnitSuccession
 
 
 class DistrictFilter(admin.SimpleListFilter):
@@ -59,11 +62,30 @@ class ChildInline(admin.TabularInline):
         return False
 
 
+class SuccessorForm(ModelForm):
+    def validate_constraints(self) -> None:
+        # The one-holder constraint is checked for the links together (SuccessorFormSet), which are saved with the
+        # unticked one first; checked form by form against the database, moving the records would always clash.
+        pass
+
+
+class SuccessorFormSet(BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        rows = [f for f in self.forms if f.is_valid() and f.cleaned_data]
+        if rows and sum(1 for f in rows if f.cleaned_data.get("holds_records")) != 1:
+            raise ValidationError(_("Chọn đúng một đơn vị mới giữ hồ sơ, sổ hộ tịch của đơn vị cũ."))
+
+
 class SuccessorInline(admin.TabularInline):
+    """The new units of an old one; the city may move the records to another successor (one holds them)."""
+
     model = UnitSuccession
+    form = SuccessorForm
+    formset = SuccessorFormSet
     fk_name = "old_unit"
-    fields = ("new_unit",)
-    readonly_fields = fields
+    fields = ("new_unit", "holds_records")
+    readonly_fields = ("new_unit",)
     extra = 0
     can_delete = False
     verbose_name = _("đơn vị mới (sau sắp xếp)")
@@ -74,15 +96,16 @@ class SuccessorInline(admin.TabularInline):
 
 
 class PredecessorInline(SuccessorInline):
+    formset = BaseInlineFormSet
     fk_name = "new_unit"
-    fields = ("old_unit",)
+    fields = ("old_unit", "holds_records")
     readonly_fields = fields
     verbose_name = _("đơn vị cũ (trước sắp xếp)")
     verbose_name_plural = _("đơn vị cũ (trước sắp xếp)")
 
 
 class RolloutInline(admin.StackedInline):
-    model = DistrictRollout
+    model = UnitRollout
     extra = 0
     max_num = 1
 
@@ -102,17 +125,21 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(children_count=Count("children"))
 
     def get_inlines(self, request: HttpRequest, obj: AdministrativeUnit | None) -> list:
-        # Each inline only where it can have rows: a commune has no children, only a district has a rollout.
+        # Each inline only where it can have rows: a commune has no children, the city no rollout of its own.
         if obj is None:
             return []
         inlines = []
         if obj.level != UnitLevel.COMMUNE:
             inlines.append(ChildInline)
-        if obj.level == UnitLevel.DISTRICT:
-            inlines.append(RolloutInline)
         if obj.level != UnitLevel.CITY:
-            inlines += [SuccessorInline, PredecessorInline]
+            inlines += [RolloutInline, SuccessorInline, PredecessorInline]
         return inlines
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        # One successor holds an old unit's records (a unique constraint): moving them saves the unticked link first.
+        if formset.model is UnitSuccession:
+            formset.forms.sort(key=lambda f: bool(f.cleaned_data.get("holds_records")) if f.is_valid() else False)
+        super().save_formset(request, form, formset, change)
 
     @admin.display(description=_("đơn vị trực thuộc"), ordering="children_count")
     def children_link(self, unit: AdministrativeUnit) -> str:
@@ -122,28 +149,25 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, unit.children_count)
 
 
-@admin.register(DistrictRollout)
-class DistrictRolloutAdmin(admin.ModelAdmin):
-    list_display = ("district_code", "district", "trial_start", "official_start")
-    list_filter = ("official_start",)
-    search_fields = ("district__name", "district__code")
-    list_select_related = ("district",)
-    ordering = ("official_start", "district__code")
+@admin.register(UnitRollout)
+class UnitRolloutAdmin(admin.ModelAdmin):
+    list_display = ("unit_code", "unit", "trial_start", "official_start")
+    list_filter = ("official_start", "unit__level")
+    search_fields = ("unit__name", "unit__code")
+    list_select_related = ("unit",)
+    ordering = ("official_start", "unit__code")
     date_hierarchy = "official_start"
+    raw_id_fields = ("unit",)
 
-    @admin.display(description=_("mã"), ordering="district__code")
-    def district_code(self, rollout: DistrictRollout) -> str:
-        return rollout.district.code
-
-    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
-        if db_field.name == "district":
-            kwargs["queryset"] = AdministrativeUnit.objects.districts().order_by("code")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description=_("mã"), ordering="unit__code")
+    def unit_code(self, rollout: UnitRollout) -> str:
+        return rollout.unit.code
 
 
 @admin.register(UnitSuccession)
 class UnitSuccessionAdmin(admin.ModelAdmin):
-    list_display = ("old_code", "old_unit", "new_code", "new_unit")
+    list_display = ("old_code", "old_unit", "new_code", "new_unit", "holds_records")
+    list_filter = ("holds_records",)
     search_fields = ("old_unit__name", "old_unit__code", "new_unit__name", "new_unit__code")
     list_select_related = ("old_unit", "new_unit")
     raw_id_fields = ("old_unit", "new_unit")

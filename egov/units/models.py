@@ -1,4 +1,4 @@
-"""The administrative-unit tree and each district's online-service rollout dates."""
+"""The administrative-unit trees (before and after a reform), the old→new links between them, and the rollout dates."""
 
 from datetime import date
 
@@ -28,6 +28,8 @@ class UnitKind(models.TextChoices):
 
 # District-level kinds whose time limits follow the urban rules (e.g. social insurance 2.5 days in Hanoi).
 URBAN_DISTRICT_KINDS = frozenset({UnitKind.URBAN_DISTRICT, UnitKind.TOWN, UnitKind.PROVINCIAL_CITY})
+# Commune-level kinds that are urban by themselves, where no district level stands above them (since 07/2025).
+URBAN_COMMUNE_KINDS = frozenset({UnitKind.WARD})
 
 
 class AdministrativeUnitQuerySet(models.QuerySet):
@@ -85,9 +87,13 @@ class AdministrativeUnit(models.Model):
 
     @property
     def is_urban(self) -> bool:
-        """Whether the unit (or the district it belongs to) follows the urban time limits."""
+        """Whether the unit follows the urban time limits: a commune under a district (before the 2025 reform) as
+        its district did then; a commune directly under the city by its own kind (a *phường* is urban, a *xã*
+        rural)."""
         district = self.district
-        return district is not None and district.kind in URBAN_DISTRICT_KINDS
+        if district is not None:
+            return district.kind in URBAN_DISTRICT_KINDS
+        return self.level == UnitLevel.COMMUNE and self.kind in URBAN_COMMUNE_KINDS
 
     @property
     def district(self) -> "AdministrativeUnit | None":
@@ -98,11 +104,15 @@ class AdministrativeUnit(models.Model):
         return None
 
 
-class DistrictRollout(models.Model):
-    """When a district-level unit started the online service: trial first, then official (rates count from then)."""
+class UnitRollout(models.Model):
+    """When a unit started the online service: trial first, then official (rates count from then).
 
-    district = models.OneToOneField(
-        AdministrativeUnit, verbose_name=_("đơn vị cấp huyện"), on_delete=models.CASCADE, related_name="rollout"
+    Recorded per district in 2016; a commune without a record of its own inherits its district's, and a commune
+    formed by a reform the earliest of its predecessors' (egov.units.selectors.rollouts_effective).
+    """
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, verbose_name=_("đơn vị"), on_delete=models.CASCADE, related_name="rollout"
     )
     trial_start = models.DateField(_("ngày bắt đầu thử nghiệm"), null=True, blank=True)
     official_start = models.DateField(_("ngày chính thức triển khai"))
@@ -110,14 +120,14 @@ class DistrictRollout(models.Model):
     class Meta:
         verbose_name = _("lộ trình triển khai")
         verbose_name_plural = _("lộ trình triển khai")
-        ordering = ["official_start", "district__code"]
+        ordering = ["official_start", "unit__code"]
 
     def __str__(self) -> str:
-        return f"{self.district} ({self.official_start:%d/%m/%Y})"
+        return f"{self.unit} ({self.official_start:%d/%m/%Y})"
 
     def clean(self) -> None:
-        if self.district_id and self.district.level != UnitLevel.DISTRICT:
-            raise ValidationError({"district": _("Chỉ đơn vị cấp huyện mới có lộ trình triển khai.")})
+        if self.unit_id and self.unit.level == UnitLevel.CITY:
+            raise ValidationError({"unit": _("Lộ trình triển khai ghi cho đơn vị cấp huyện hoặc cấp xã.")})
         if self.trial_start and self.official_start and self.trial_start > self.official_start:
             raise ValidationError(
                 {"trial_start": _("Ngày bắt đầu thử nghiệm phải trước hoặc cùng ngày chính thức triển khai.")}
@@ -127,7 +137,8 @@ class DistrictRollout(models.Model):
 class UnitSuccession(models.Model):
     """One old→new link of a reorganisation: (part of) the old unit's territory now belongs to the new unit.
 
-    An old unit split between several new units has several rows; reports re-aggregate through these rows.
+    An old unit split between several new units has several rows, and exactly one of them holds its records: that
+    successor keeps its dossiers and register books, and reports re-aggregate its history there (ADR 0011).
     """
 
     old_unit = models.ForeignKey(
@@ -136,12 +147,24 @@ class UnitSuccession(models.Model):
     new_unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("đơn vị mới"), on_delete=models.CASCADE, related_name="predecessor_links"
     )
+    holds_records = models.BooleanField(
+        _("giữ hồ sơ, sổ hộ tịch"),
+        default=False,
+        help_text=_(
+            "Đơn vị mới tiếp nhận hồ sơ, sổ hộ tịch và số liệu báo cáo của đơn vị cũ; mỗi đơn vị cũ có đúng một."
+        ),
+    )
 
     class Meta:
         verbose_name = _("chuyển đổi đơn vị hành chính")
         verbose_name_plural = _("chuyển đổi đơn vị hành chính")
         ordering = ["new_unit__code", "old_unit__code"]
-        constraints = [models.UniqueConstraint(fields=["old_unit", "new_unit"], name="unit_succession_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["old_unit", "new_unit"], name="unit_succession_unique"),
+            models.UniqueConstraint(
+                fields=["old_unit"], condition=models.Q(holds_records=True), name="one_record_holder_per_old_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.old_unit} → {self.new_unit}"

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from egov.core.parsing import impossible_date, unaccented
 from egov.units.datasets import Dataset, DatasetError, SuccessionRecord, UnitKey, UnitRecord, dataset_get
-from egov.units.models import AdministrativeUnit, DistrictRollout, UnitLevel, UnitSuccession
+from egov.units.models import AdministrativeUnit, UnitLevel, UnitRollout, UnitSuccession
 
 LEVEL_ORDER = (UnitLevel.CITY, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 UNIT_FIELDS = ("name", "kind", "parent_id", "valid_to")
@@ -132,10 +132,29 @@ def _successions_replace(dataset: Dataset, records: list[SuccessionRecord]) -> L
     UnitSuccession.objects.bulk_create(
         [UnitSuccession(old_unit_id=old_id, new_unit_id=new_id) for old_id, new_id in sorted(wanted - current)]
     )
+    _holders_complete(old_ids=set(old_units.values()), codes={pk: code for code, pk in old_units.items()})
     counts.created = len(wanted - current)
     counts.unchanged = len(wanted & current)
     counts.removed = len(stale)
     return counts
+
+
+def _holders_complete(*, old_ids: set[int], codes: dict[int, str]) -> None:
+    """Give every old unit without one the successor that holds its records (ADR 0011): the successor that kept its
+    code, else the first successor by code. A holder chosen before (or set by the city in the admin) is kept."""
+    held = set(
+        UnitSuccession.objects.filter(old_unit_id__in=old_ids, holds_records=True).values_list("old_unit_id", flat=True)
+    )
+    links: dict[int, list[tuple[str, int, int]]] = {}
+    for pk, old_id, new_code, new_id in UnitSuccession.objects.filter(old_unit_id__in=old_ids - held).values_list(
+        "pk", "old_unit_id", "new_unit__code", "new_unit_id"
+    ):
+        links.setdefault(old_id, []).append((new_code, new_id, pk))
+    chosen = []
+    for old_id, candidates in links.items():
+        same_code = [c for c in candidates if c[0] == codes[old_id]]
+        chosen.append((same_code or sorted(candidates))[0][2])
+    UnitSuccession.objects.filter(pk__in=chosen).update(holds_records=True)
 
 
 # --- rollout ---------------------------------------------------------------------------------------------
@@ -268,8 +287,8 @@ def rollout_load(*, rows: Iterable[RolloutRow]) -> LoadCounts:
     counts = LoadCounts()
     with transaction.atomic():
         for row in rows:
-            rollout, created = DistrictRollout.objects.get_or_create(
-                district=row.district,
+            rollout, created = UnitRollout.objects.get_or_create(
+                unit=row.district,
                 defaults={"trial_start": row.trial_start, "official_start": row.official_start},
             )
             if created:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from egov.accounts.jurisdiction import acting_unit_ids
 from egov.accounts.models import Role
 from interconnect.models import LinkedRecord, RecordStatus
 from onecounter.forms import ActionForm, ApologyForm
@@ -126,7 +127,7 @@ def _edit_url(dossier, user) -> str | None:
     """Where a counter dossier's declaration is edited (a draft at the counter, or one to supplement)."""
     if dossier.status not in (Status.DRAFT, Status.NEEDS_SUPPLEMENT) or dossier.channel == Channel.ONLINE_SELF:
         return None
-    if not (dossier.unit_id == user.unit_id and user.role == Role.ONE_STOP):
+    if not (user.role == Role.ONE_STOP and dossier.unit_id in acting_unit_ids(user)):
         return None
     try:
         return reverse("procedures:file-resume", args=(dossier.uuid,))

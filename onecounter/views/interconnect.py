@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from egov.accounts.jurisdiction import acting_unit_ids
 from egov.accounts.models import Role
 from interconnect.models import LinkedRecord, RecordStatus
 from interconnect.selectors import (
@@ -141,7 +142,7 @@ def readable_excerpt(text: str) -> str:
 
 def _resender(record: LinkedRecord, user) -> bool:
     """Whether the user is one who re-sends this record when it fails (the commune's one-stop or justice desk)."""
-    return user.role in RESEND_ROLES and user.unit_id == record.dossier.unit_id
+    return user.role in RESEND_ROLES and record.dossier.unit_id in acting_unit_ids(user)
 
 
 @require_GET

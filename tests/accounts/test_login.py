@@ -30,7 +30,7 @@ def test_a_citizen_logs_in_with_the_id_number_or_the_phone(client, citizen, iden
 
 
 def test_an_officer_logs_in_with_the_username(client, one_stop_officer):
-    response = attempt(client, "mc.phucxa", PASSWORD)
+    response = attempt(client, "mc.hongha", PASSWORD)
     assert response.status_code == 302
     assert logged_in_user_id(client) == one_stop_officer.pk
 

@@ -4,32 +4,45 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
+from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
 from tests.accounts.conftest import CITIZEN_ID, PASSWORD
 
-UNIT_FOR_LEVEL = {"commune": "phuc_xa", "district": "ba_dinh", "city": "city"}
+UNIT_FOR_LEVEL = {"commune": "hong_ha", "district": "ba_dinh", "city": "city"}
 
 
-@pytest.mark.parametrize("role", list(ROLE_UNIT_LEVEL))
-def test_each_role_accepts_a_unit_of_its_level(units, role):
-    user = User(username="o", full_name="Cán bộ", role=role, unit=units[UNIT_FOR_LEVEL[ROLE_UNIT_LEVEL[role]]])
-    user.clean()
+@pytest.mark.parametrize("role", list(ROLE_UNIT_LEVELS))
+def test_each_role_accepts_a_unit_of_its_levels(units, role):
+    for level in ROLE_UNIT_LEVELS[role]:
+        User(username="o", full_name="Cán bộ", role=role, unit=units[UNIT_FOR_LEVEL[level]]).clean()
 
 
-@pytest.mark.parametrize("role", list(ROLE_UNIT_LEVEL))
+@pytest.mark.parametrize("role", list(ROLE_UNIT_LEVELS))
 def test_each_role_refuses_a_unit_of_another_level(units, role):
     for level, key in UNIT_FOR_LEVEL.items():
-        if level == ROLE_UNIT_LEVEL[role]:
+        if level in ROLE_UNIT_LEVELS[role]:
             continue
         with pytest.raises(ValidationError) as exc:
             User(username="o", full_name="Cán bộ", role=role, unit=units[key]).clean()
         assert "Chọn một đơn vị" in exc.value.message_dict["unit"][0]
 
 
+def test_police_and_social_insurance_work_at_todays_communes(units):
+    # Since the 2025 reform they are assigned to communes; their accounts of before (by district) stay valid.
+    for role in (Role.POLICE, Role.SOCIAL_INSURANCE):
+        User(username="o", full_name="Cán bộ", role=role, unit=units["hong_ha"]).clean()
+
+
+def test_an_account_of_an_abolished_unit_is_valid(units):
+    # Its history stays readable (egov.accounts.jurisdiction.reads_history_only): the account is kept and edited.
+    officer = User.objects.create_user("q", "x", full_name="Cán bộ quận", role=Role.DISTRICT, unit=units["ba_dinh"])
+    officer.full_name = "Cán bộ quận Ba Đình"
+    officer.clean()
+
+
 def test_an_officer_needs_a_unit(db):
     with pytest.raises(ValidationError) as exc:
         User(username="o", full_name="Cán bộ", role=Role.ONE_STOP).clean()
-    assert exc.value.message_dict["unit"] == ["Chọn đơn vị công tác (Cấp xã) cho cán bộ."]
+    assert exc.value.message_dict["unit"] == ["Chọn đơn vị công tác (cấp xã) cho cán bộ."]
 
 
 def test_a_citizen_has_no_unit(units):
@@ -55,10 +68,10 @@ def test_the_admin_lists_searches_and_filters_users(city_admin, citizen, one_sto
 
 def test_the_admin_adds_an_officer_with_a_matching_unit(city_admin, units):
     data = {
-        "username": "tp.phucxa",
+        "username": "tp.hongha",
         "full_name": "Lê Văn Tư Pháp",
         "role": "justice",
-        "unit": units["phuc_xa"].pk,
+        "unit": units["hong_ha"].pk,
         "email": "",
         "phone": "",
         "password1": "Ho-tich-2016-xa",
@@ -66,8 +79,8 @@ def test_the_admin_adds_an_officer_with_a_matching_unit(city_admin, units):
     }
     response = city_admin.post(reverse("admin:accounts_user_add"), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    officer = User.objects.get(username="tp.phucxa")
-    assert (officer.role, officer.unit, officer.phone) == (Role.JUSTICE, units["phuc_xa"], None)
+    officer = User.objects.get(username="tp.hongha")
+    assert (officer.role, officer.unit, officer.phone) == (Role.JUSTICE, units["hong_ha"], None)
 
 
 def test_the_admin_refuses_a_unit_of_the_wrong_level(city_admin, units):

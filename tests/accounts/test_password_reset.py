@@ -141,11 +141,11 @@ def test_every_reset_post_needs_the_csrf_token():
 
 def test_an_officer_resets_the_password_by_an_e_mailed_link(client, one_stop_officer, mailoutbox, settings):
     settings.SITE_URL = "https://dichvucong.hanoi.gov.vn"
-    response = client.post(reverse("accounts:password-reset-email"), {"email": "mc.phucxa@hanoi.gov.vn"})
+    response = client.post(reverse("accounts:password-reset-email"), {"email": "mc.hongha@hanoi.gov.vn"})
     assert response.status_code == 302
     [message] = mailoutbox
     link = re.search(r"https://dichvucong\.hanoi\.gov\.vn(\S+)", message.body).group(1)
-    assert "Xin chào Cán bộ mc.phucxa" in message.body
+    assert "Xin chào Cán bộ mc.hongha" in message.body
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
     response = client.post(

@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from egov.units.models import AdministrativeUnit, DistrictRollout, UnitKind, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitRollout, UnitKind, UnitLevel
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_officer import DESK, PHONE, log_in, viewport
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
@@ -62,7 +62,7 @@ def test_city_staff_drill_from_the_city_to_a_commune(browser, live_server, dashb
     late = AdministrativeUnit.objects.create(
         code="002", name="Quận Hoàn Kiếm", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
     )
-    DistrictRollout.objects.create(district=late, trial_start=date(2026, 12, 1), official_start=date(2027, 1, 4))
+    UnitRollout.objects.create(unit=late, trial_start=date(2026, 12, 1), official_start=date(2027, 1, 4))
     viewport(browser, DESK)
     log_in(browser, live_server, city_staff.username, "Trang cán bộ")
     follow(browser, "Báo cáo", "Thành phố Hà Nội – Tháng 12/2026", within="header")

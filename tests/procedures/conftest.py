@@ -1,4 +1,6 @@
-"""Personas and a small world for dossier tests: commune A (urban ward) with its officers, commune B, citizens."""
+"""Personas and a small world for dossier tests: both unit trees of Hanoi, the one before the reform of 1/7/2025
+(city → districts → communes) and today's (city → communes), linked old → new; commune A (an urban ward of today)
+with its officers, commune B, a rural commune, citizens."""
 
 from datetime import date
 from decimal import Decimal
@@ -6,9 +8,33 @@ from decimal import Decimal
 import pytest
 
 from egov.accounts.models import Role, User
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
 from procedures.models import Channel, Procedure
 from procedures.services import dossier_create_draft
+
+# The last day of the district level, and the first of today's communes (Nghị quyết 1656/NQ-UBTVQH15).
+REFORM_EVE = date(2025, 6, 30)
+REFORM_DAY = date(2025, 7, 1)
+
+
+def old_unit(code: str, name: str, kind: str, level: str, parent) -> AdministrativeUnit:
+    """A unit of the tree before the reform (valid until 30/06/2025)."""
+    return AdministrativeUnit.objects.create(
+        code=code, name=name, kind=kind, level=level, parent=parent, valid_to=REFORM_EVE
+    )
+
+
+def new_commune(code: str, name: str, kind: str, city, *, holds=(), partly=()) -> AdministrativeUnit:
+    """A commune of today (since 01/07/2025) directly under the city, holding the records of the old communes
+    `holds` and taking part of the territory of `partly` (whose records another successor holds)."""
+    unit = AdministrativeUnit.objects.create(
+        code=code, name=name, kind=kind, level=UnitLevel.COMMUNE, parent=city, valid_from=REFORM_DAY
+    )
+    for old in holds:
+        UnitSuccession.objects.create(old_unit=old, new_unit=unit, holds_records=True)
+    for old in partly:
+        UnitSuccession.objects.create(old_unit=old, new_unit=unit)
+    return unit
 
 
 @pytest.fixture
@@ -20,37 +46,50 @@ def city(db):
 
 @pytest.fixture
 def district(city):
-    return AdministrativeUnit.objects.create(
-        code="001", name="Quận Ba Đình", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
-    )
+    """Quận Ba Đình, until 30/06/2025."""
+    return old_unit("001", "Quận Ba Đình", UnitKind.URBAN_DISTRICT, UnitLevel.DISTRICT, city)
 
 
 @pytest.fixture
 def rural_district(city):
-    return AdministrativeUnit.objects.create(
-        code="271", name="Huyện Ba Vì", kind=UnitKind.RURAL_DISTRICT, level=UnitLevel.DISTRICT, parent=city
-    )
+    """Huyện Ba Vì, until 30/06/2025."""
+    return old_unit("271", "Huyện Ba Vì", UnitKind.RURAL_DISTRICT, UnitLevel.DISTRICT, city)
 
 
 @pytest.fixture
-def commune_a(district):
-    return AdministrativeUnit.objects.create(
-        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
-    )
+def old_commune_a(district):
+    """Phường Phúc Xá of Quận Ba Đình, until 30/06/2025; its records went to Phường Hồng Hà (commune A)."""
+    return old_unit("00001", "Phường Phúc Xá", UnitKind.WARD, UnitLevel.COMMUNE, district)
 
 
 @pytest.fixture
-def commune_b(district):
-    return AdministrativeUnit.objects.create(
-        code="00004", name="Phường Trúc Bạch", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
-    )
+def old_commune_b(district):
+    """Phường Trúc Bạch of Quận Ba Đình, until 30/06/2025; its records went to Phường Ba Đình (commune B)."""
+    return old_unit("00004", "Phường Trúc Bạch", UnitKind.WARD, UnitLevel.COMMUNE, district)
 
 
 @pytest.fixture
-def rural_commune(rural_district):
-    return AdministrativeUnit.objects.create(
-        code="09700", name="Xã Tản Lĩnh", kind=UnitKind.COMMUNE, level=UnitLevel.COMMUNE, parent=rural_district
-    )
+def old_rural_commune(rural_district):
+    """Xã Minh Quang of Huyện Ba Vì, until 30/06/2025; its records went to Xã Ba Vì."""
+    return old_unit("09700", "Xã Minh Quang", UnitKind.COMMUNE, UnitLevel.COMMUNE, rural_district)
+
+
+@pytest.fixture
+def commune_a(city, old_commune_a):
+    """Phường Hồng Hà, an urban ward of today, which holds Phúc Xá's records."""
+    return new_commune("00097", "Phường Hồng Hà", UnitKind.WARD, city, holds=[old_commune_a])
+
+
+@pytest.fixture
+def commune_b(city, old_commune_b):
+    """Phường Ba Đình, another ward of today, which holds Trúc Bạch's records."""
+    return new_commune("00004", "Phường Ba Đình", UnitKind.WARD, city, holds=[old_commune_b])
+
+
+@pytest.fixture
+def rural_commune(city, old_rural_commune):
+    """Xã Ba Vì, a rural commune of today, which holds Minh Quang's records."""
+    return new_commune("09700", "Xã Ba Vì", UnitKind.COMMUNE, city, holds=[old_rural_commune])
 
 
 class Clock:

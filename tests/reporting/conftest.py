@@ -4,15 +4,15 @@ from datetime import date
 
 import pytest
 
-from egov.units.models import DistrictRollout
+from egov.units.models import UnitRollout
 from tests.onecounter.conftest import *  # noqa: F403
 
 
 @pytest.fixture
 def rollout(district):
     """Ba Đình went online officially on 10/08/2016, like every urban district of Hanoi."""
-    return DistrictRollout.objects.create(
-        district=district, trial_start=date(2016, 8, 1), official_start=date(2016, 8, 10)
+    return UnitRollout.objects.create(
+        unit=district, trial_start=date(2016, 8, 1), official_start=date(2016, 8, 10)
     )
 
 
@@ -63,7 +63,7 @@ def dashboard_world(rollout, clock, city, district, commune_a, commune_b, rural_
     from tests.procedures.test_filing import procedure_of
     from tests.workcal.conftest import at
 
-    DistrictRollout.objects.create(
+    UnitRollout.objects.create(
         district=rural_commune.parent, trial_start=date(2016, 12, 1), official_start=date(2016, 12, 15)
     )
     quiet = AdministrativeUnit.objects.create(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from egov.units.models import DistrictRollout
+from egov.units.models import UnitRollout
 from procedures import services
 from procedures.models import Channel, Status
 from reporting.models import DossierFact
@@ -56,7 +56,7 @@ def world(rollout, clock, citizen, commune_a, rural_commune, one_stop_a, justice
     officers = {"one_stop": one_stop_a, "justice": justice_a, "leader": leader_a}
     birth = procedure_of("birth")
     death = procedure_of("death", days="3")
-    DistrictRollout.objects.create(district=rural_commune.parent, official_start=date(2027, 1, 4))
+    UnitRollout.objects.create(unit=rural_commune.parent, official_start=date(2027, 1, 4))
     clock.set(at(2026, 12, 7, 9))
     d1 = advance(filed(birth, unit=commune_a, applicant=citizen), Status.RECEIVED, **officers)
     clock.set(at(2026, 12, 7, 10))

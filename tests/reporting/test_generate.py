@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 
-from egov.units.models import DistrictRollout
+from egov.units.models import UnitRollout
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import FINAL_STATUSES, Channel, Dossier, DossierCodeCounter, Procedure, Status
 from reporting.generator import dossiers_generate
@@ -118,7 +118,7 @@ def test_settled_3in1_dossiers_opened_their_linked_records_at_approval(world):
 
 def test_online_filing_grows_over_the_years(world):
     # Ba Vì too, for once, so that both kinds of district are in the shares.
-    DistrictRollout.objects.create(district=world[2].parent, official_start=date(2016, 12, 15))
+    UnitRollout.objects.create(unit=world[2].parent, official_start=date(2016, 12, 15))
     dossiers_generate(count=1500, since=date(2017, 1, 1), until=date(2017, 12, 31), seed=6)
     dossiers_generate(count=1500, since=date(2025, 1, 1), until=date(2025, 12, 31), seed=6)
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from egov.accounts.models import Role
-from egov.units.models import AdministrativeUnit, DistrictRollout, UnitKind, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitRollout, UnitKind, UnitLevel
 from procedures.models import Channel, Status
 from reporting.periods import Period
 from reporting.selectors import unit_figures
@@ -250,7 +250,7 @@ def test_a_district_not_yet_online_is_listed_apart_and_shows_no_figures(client, 
     late = AdministrativeUnit.objects.create(
         code="002", name="Quận Hoàn Kiếm", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
     )
-    DistrictRollout.objects.create(district=late, trial_start=date(2026, 12, 1), official_start=date(2027, 1, 4))
+    UnitRollout.objects.create(unit=late, trial_start=date(2026, 12, 1), official_start=date(2027, 1, 4))
     client.force_login(city_staff)
     response = client.get(unit_url(city))
     dashboard = response.context["dashboard"]

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from egov.accounts.models import User
-from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitLevel, UnitSuccession
 from tests.units.conftest import run_command
 
 CHANGELIST = reverse("admin:units_administrativeunit_changelist")
@@ -74,7 +74,7 @@ def test_the_rollout_and_mapping_lists_load(city_admin):
     run_command("load_rollout")
     run_command("load_units", "--dataset", "hanoi-2025")
 
-    rollouts = city_admin.get(reverse("admin:units_districtrollout_changelist"))
+    rollouts = city_admin.get(reverse("admin:units_unitrollout_changelist"))
     links = city_admin.get(reverse("admin:units_unitsuccession_changelist"), {"q": "Phúc Xá"})
 
     assert rollouts.status_code == 200
@@ -106,3 +106,35 @@ def test_each_level_has_a_working_change_page(city_admin, level, code, valid_fro
 
     assert response.status_code == 200
     assert shown in response.text
+
+
+def test_the_city_moves_an_old_communes_records_to_another_successor(city_admin):
+    run_command("load_units", "--dataset", "hanoi-2025")
+    cong_vi = AdministrativeUnit.objects.get(level=UnitLevel.COMMUNE, code="00007", valid_from=None)
+    url = reverse("admin:units_administrativeunit_change", args=[cong_vi.pk])
+    form = city_admin.get(url).context["adminform"].form
+    links = list(UnitSuccession.objects.filter(old_unit=cong_vi).order_by("new_unit__code"))
+    data = {
+        **{name: value for name, value in form.initial.items() if value is not None},
+        "parent": cong_vi.parent_id,
+    }
+    prefix = "successor_links"
+    data.update({f"{prefix}-TOTAL_FORMS": len(links), f"{prefix}-INITIAL_FORMS": len(links)})
+    data.update({f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+    for index, link in enumerate(links):
+        data[f"{prefix}-{index}-id"] = link.pk
+        data[f"{prefix}-{index}-old_unit"] = cong_vi.pk
+    for other in ("predecessor_links", "rollout"):
+        data.update({f"{other}-TOTAL_FORMS": 0, f"{other}-INITIAL_FORMS": 0})
+
+    # Ticking none, or both, is refused: the records must be somewhere, and in one place.
+    both = {**data, f"{prefix}-0-holds_records": "on", f"{prefix}-1-holds_records": "on"}
+    response = city_admin.post(url, both)
+    assert response.status_code == 200
+    assert "Chọn đúng một đơn vị mới giữ hồ sơ" in response.text
+
+    moved = {**data, f"{prefix}-1-holds_records": "on"}
+    response = city_admin.post(url, moved)
+    assert response.status_code == 302, response.context["errors"]
+    holder = UnitSuccession.objects.get(old_unit=cong_vi, holds_records=True)
+    assert holder.new_unit == links[1].new_unit

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.management.base import CommandError
 
-from egov.units.models import DistrictRollout, UnitKind
+from egov.units.models import UnitRollout, UnitKind
 from egov.units.services import rollout_validate
 from tests.units.conftest import run_command
 
@@ -18,15 +18,15 @@ def test_the_2016_file_gives_the_three_phases(hanoi_legacy):
     output = run_command("load_rollout")
 
     phases = defaultdict(set)
-    for rollout in DistrictRollout.objects.select_related("district"):
-        phases[rollout.trial_start, rollout.official_start].add(rollout.district.name)
+    for rollout in UnitRollout.objects.select_related("unit"):
+        phases[rollout.trial_start, rollout.official_start].add(rollout.unit.name)
     assert set(phases) == {
         (None, date(2016, 8, 10)),
         (date(2016, 11, 1), date(2016, 11, 10)),
         (date(2016, 12, 1), date(2016, 12, 15)),
     }
-    urban = DistrictRollout.objects.filter(official_start=date(2016, 8, 10))
-    assert set(urban.values_list("district__kind", flat=True)) == {UnitKind.URBAN_DISTRICT}
+    urban = UnitRollout.objects.filter(official_start=date(2016, 8, 10))
+    assert set(urban.values_list("unit__kind", flat=True)) == {UnitKind.URBAN_DISTRICT}
     assert urban.count() == 12
     assert phases[date(2016, 11, 1), date(2016, 11, 10)] == {
         "Huyện Đông Anh",
@@ -43,22 +43,22 @@ def test_the_2016_file_gives_the_three_phases(hanoi_legacy):
 
 def test_loading_the_file_again_changes_nothing(hanoi_legacy):
     run_command("load_rollout")
-    before = list(DistrictRollout.objects.values_list("pk", "district_id", "trial_start", "official_start"))
+    before = list(UnitRollout.objects.values_list("pk", "unit_id", "trial_start", "official_start"))
 
     output = run_command("load_rollout")
 
-    assert list(DistrictRollout.objects.values_list("pk", "district_id", "trial_start", "official_start")) == before
+    assert list(UnitRollout.objects.values_list("pk", "unit_id", "trial_start", "official_start")) == before
     assert "0 mới, 0 cập nhật, 30 không đổi" in output
 
 
 def test_a_corrected_date_updates_the_district_in_place(hanoi_legacy, rollout_csv):
     run_command("load_rollout", str(rollout_csv(BA_DINH)))
-    rollout = DistrictRollout.objects.get()
+    rollout = UnitRollout.objects.get()
 
     output = run_command("load_rollout", str(rollout_csv("001,Quận Ba Đình,01/08/2016,12/08/2016")))
 
     assert "0 mới, 1 cập nhật" in output
-    assert DistrictRollout.objects.values_list("pk", "trial_start", "official_start").get() == (
+    assert UnitRollout.objects.values_list("pk", "trial_start", "official_start").get() == (
         rollout.pk,
         date(2016, 8, 1),
         date(2016, 8, 12),
@@ -73,7 +73,7 @@ def test_an_impossible_date_rejects_the_whole_file_with_line_and_reason(hanoi_le
 
     assert "dòng 4: ngày chính thức “15/15/2016” không có thật: tháng phải từ 1 đến 12" in str(error.value)
     assert "dòng 2" not in str(error.value)
-    assert not DistrictRollout.objects.exists()
+    assert not UnitRollout.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -96,7 +96,7 @@ def test_each_kind_of_bad_line_is_rejected(hanoi_legacy, rollout_csv, line, reas
         run_command("load_rollout", str(path))
 
     assert f"dòng 3: {reason}" in str(error.value)
-    assert not DistrictRollout.objects.exists()
+    assert not UnitRollout.objects.exists()
 
 
 def test_a_duplicate_district_is_rejected_pointing_at_the_first_line(hanoi_legacy, rollout_csv):
@@ -104,7 +104,7 @@ def test_a_duplicate_district_is_rejected_pointing_at_the_first_line(hanoi_legac
 
     with pytest.raises(CommandError, match="dòng 4: đơn vị cấp huyện mã “001” đã có ở dòng 2"):
         run_command("load_rollout", str(path))
-    assert not DistrictRollout.objects.exists()
+    assert not UnitRollout.objects.exists()
 
 
 def test_every_bad_line_is_reported_at_once(hanoi_legacy, rollout_csv):

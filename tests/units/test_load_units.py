@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.management.base import CommandError
+from django.db.models import Count, F
 
 from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
@@ -76,7 +77,7 @@ def test_ba_dinh_has_its_13_wards(hanoi_legacy):
 def test_loading_twice_changes_nothing(hanoi_legacy):
     before = snapshot()
 
-    output = run_command("load_units")
+    output = run_command("load_units", "--dataset", "hanoi-legacy")
 
     assert snapshot() == before
     assert "0 mới, 0 cập nhật, 526 không đổi" in output
@@ -98,12 +99,25 @@ def test_reload_repairs_units_in_place_and_keeps_the_officers_pointing_at_them(h
 
 
 def test_the_default_dataset_comes_from_settings(db, settings):
-    settings.UNITS_DATASET = "hanoi-2025"
+    settings.UNITS_DATASET = "hanoi-legacy"
 
     output = run_command("load_units")
 
-    assert "hanoi-2025" in output
-    assert AdministrativeUnit.objects.communes().filter(valid_from=REFORM).count() == 126
+    assert "hanoi-legacy" in output and "hanoi-2025" not in output
+    assert not AdministrativeUnit.objects.communes().filter(valid_from=REFORM).exists()
+
+
+def test_both_trees_are_loaded_by_default(db):
+    # The live structure and the history before it: every flow of today stands on the first, reports on both.
+    output = run_command("load_units")
+
+    assert "hanoi-legacy" in output and "hanoi-2025" in output
+    today = AdministrativeUnit.objects.communes().valid_on(date.today())
+    assert today.count() == 126
+    assert Counter(today.values_list("kind", flat=True)) == {UnitKind.WARD: 51, UnitKind.COMMUNE: 75}
+    assert AdministrativeUnit.objects.communes().valid_on(LEGACY_END).count() == 526
+    assert not AdministrativeUnit.objects.districts().valid_on(date.today()).exists()
+    assert UnitSuccession.objects.count() == 795
 
 
 def test_an_unknown_dataset_is_refused(db):
@@ -150,3 +164,32 @@ def test_hanoi_2025_twice_changes_nothing(hanoi_2025):
     assert set(UnitSuccession.objects.values_list("pk", "old_unit_id", "new_unit_id")) == links
     assert "Cấp xã: 0 mới, 0 cập nhật, 126 không đổi" in output
     assert f"0 mới, 0 bỏ, {len(links)} không đổi" in output
+
+
+def test_each_old_commune_has_exactly_one_successor_holding_its_records(hanoi_2025):
+    old_communes = AdministrativeUnit.objects.communes().filter(valid_to=LEGACY_END)
+    holders = UnitSuccession.objects.filter(holds_records=True)
+    assert holders.count() == old_communes.count() == 526
+    assert holders.values("old_unit").distinct().count() == 526
+    split = old_communes.annotate(n=Count("successor_links")).filter(n__gt=1)
+    assert split.count() == 198
+    # Phúc Xá went whole to Hồng Hà; Cống Vị was split between Ngọc Hà and Giảng Võ, neither keeping its code, so
+    # the first by code (Ngọc Hà, 00008) holds its records; Trúc Bạch's code went on with the new Phường Ba Đình.
+    held = dict(holders.values_list("old_unit__name", "new_unit__name"))
+    assert held["Phường Phúc Xá"] == "Phường Hồng Hà"
+    assert held["Phường Cống Vị"] == "Phường Ngọc Hà"
+    assert held["Phường Trúc Bạch"] == "Phường Ba Đình"
+    same_code = holders.filter(old_unit__code=F("new_unit__code"))
+    assert same_code.count() == 126
+
+
+def test_a_holder_chosen_in_the_admin_survives_a_reload(hanoi_2025):
+    cong_vi = AdministrativeUnit.objects.get(level=UnitLevel.COMMUNE, code="00007", valid_to=LEGACY_END)
+    links = {link.new_unit.name: link for link in cong_vi.successor_links.select_related("new_unit")}
+    UnitSuccession.objects.filter(pk=links["Phường Ngọc Hà"].pk).update(holds_records=False)
+    UnitSuccession.objects.filter(pk=links["Phường Giảng Võ"].pk).update(holds_records=True)
+
+    run_command("load_units", "--dataset", "hanoi-2025")
+
+    holder = UnitSuccession.objects.get(old_unit=cong_vi, holds_records=True)
+    assert holder.new_unit.name == "Phường Giảng Võ"

@@ -1,4 +1,9 @@
-"""`manage.py report_rates`: the dashboard's figures of every unit of one level over a date range, as CSV or JSON."""
+"""`manage.py report_rates`: the dashboard's figures of every unit of one level over a date range, as CSV or JSON.
+
+A range across a reform is printed in parts, each row saying which days it covers (`from`, `to`): the communes
+before the reform for the days before it, today's communes (with the history of the old ones they hold) after.
+`--onto-current` re-aggregates the whole range onto today's communes instead (ADR 0011).
+"""
 
 import csv
 import json
@@ -6,11 +11,14 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.selectors import reform_day
 from procedures.models import Procedure
 from reporting.periods import Period
-from reporting.selectors import unit_figures, units_of_level
+from reporting.selectors import Part, level_parts, unit_figures, units_of_level
 
 # Machine-readable columns (the dashboard shows the same figures under Vietnamese headings).
 COLUMNS = (
@@ -63,6 +71,11 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="end", required=True, help="last day (included)")
         parser.add_argument("--procedure", help="procedure code (default: all procedures)")
         parser.add_argument("--format", choices=("csv", "json"), default="csv")
+        parser.add_argument(
+            "--onto-current",
+            action="store_true",
+            help="re-aggregate the whole range onto today's communes (each with the history of the old ones it holds)",
+        )
 
     def handle(self, *args, level: str, start: str, end: str, procedure: str | None, format: str, **options):
         first, last = parse_day(start), parse_day(end)
@@ -74,22 +87,34 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(_("Không có thủ tục mã %(code)s.") % {"code": procedure})
         period = Period("custom", first, last)
-        units = units_of_level(level, period)
-        figures = unit_figures(units=units, period=period, procedure=chosen)
-        rows = [
-            {
-                "code": unit.code,
-                "name": unit.name,
-                "parent_code": unit.parent.code if unit.parent_id else "",
-                # A unit whose district was not officially online in the period is not counted: empty figures.
-                "counted": figures[unit.pk].counted,
-                **{
-                    column: _plain(getattr(figures[unit.pk], column)) if figures[unit.pk].counted else None
-                    for column in COLUMNS
-                },
-            }
-            for unit in units
-        ]
+        if options["onto_current"]:
+            if level != UnitLevel.COMMUNE:
+                raise CommandError(_("--onto-current chỉ dùng với --level commune."))
+            today = timezone.localdate()
+            current = AdministrativeUnit.objects.communes().valid_on(today).select_related("parent").order_by("code")
+            parts = [Part(period=period, units=list(current))]
+        else:
+            parts = level_parts(level, period)
+            self._say_missing_level(level, period, parts)
+        rows = []
+        for part in parts:
+            figures = unit_figures(units=part.units, period=part.period, procedure=chosen)
+            rows += [
+                {
+                    "code": unit.code,
+                    "name": unit.name,
+                    "parent_code": unit.parent.code if unit.parent_id else "",
+                    "from": part.period.start.isoformat(),
+                    "to": part.period.end.isoformat(),
+                    # A unit not officially online in the period is not counted: empty figures.
+                    "counted": figures[unit.pk].counted,
+                    **{
+                        column: _plain(getattr(figures[unit.pk], column)) if figures[unit.pk].counted else None
+                        for column in COLUMNS
+                    },
+                }
+                for unit in part.units
+            ]
         if format == "json":
             document = {
                 "level": level,
@@ -97,14 +122,30 @@ class Command(BaseCommand):
                 "to": last.isoformat(),
                 "procedure": procedure or None,
                 "online_rate_base": settings.REPORTING_ONLINE_RATE_BASE,
+                "onto_current": options["onto_current"],
                 "units": rows,
             }
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=1))
             return
-        fieldnames = ["code", "name", "parent_code", "counted", *COLUMNS]
+        fieldnames = ["code", "name", "parent_code", "from", "to", "counted", *COLUMNS]
         writer = csv.DictWriter(self.stdout, fieldnames=fieldnames, lineterminator="\n")
         writer.writeheader()
         writer.writerows({**row, "counted": int(row["counted"])} for row in rows)
+
+    def _say_missing_level(self, level: str, period: Period, parts: list[Part]) -> None:
+        """One line on stderr when the level did not exist for (part of) the range: no district level after the
+        2025 reform."""
+        if level != UnitLevel.DISTRICT:
+            return
+        covered_to = max((part.period.end for part in parts), default=None)
+        if covered_to is not None and covered_to >= period.end:
+            return
+        ended = reform_day(units_of_level(UnitLevel.DISTRICT, Period("custom", date.min, date.max)))
+        since = ended or period.start
+        self.stderr.write(
+            _("Không có đơn vị cấp huyện từ ngày %(day)s (sau sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã.")
+            % {"day": f"{max(since, period.start):%d/%m/%Y}"}
+        )
 
 
 def _plain(value):
