@@ -162,12 +162,14 @@ def _apply_effects(dossier: Dossier, action: str, now: datetime) -> list[str]:
     changed: list[str] = []
     if action == "submit":
         dossier.submitted_at = now
-        # A draft begun at a commune that a reform has since abolished is filed where its records went.
-        holder = holder_on(dossier.unit, timezone.localdate(now))
+        counted_from = calendar.receipt_start(now)
+        # A draft begun at a commune that a reform has abolished by the day it counts from (sent on the eve of the
+        # reform after hours, or left unsent across it) is filed where that commune's records went.
+        holder = holder_on(dossier.unit, timezone.localdate(counted_from))
         if holder.pk != dossier.unit_id:
             dossier.unit = holder
             changed.append("unit")
-        dossier.code = dossier_code_next(unit=dossier.unit, moment=calendar.receipt_start(now))
+        dossier.code = dossier_code_next(unit=dossier.unit, moment=counted_from)
         changed += ["submitted_at", "code"]
     elif action == "receive":
         dossier.received_at = now

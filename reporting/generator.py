@@ -1,13 +1,14 @@
 """A realistic history of dossiers, generated for load tests and the demo, written in bulk like an import.
 
-Every commune of the district-level units gets dossiers of every procedure on the working days of a range,
-more in bigger communes. Online filing grows over the years (faster in urban districts); due times follow the
-procedure's working days for the unit's area; each commune has its own share of late dossiers; statuses follow
-from age: old dossiers are delivered (some late, a few rejected, withdrawn or refused at receipt, a few results
-never collected), recent ones are still in progress. 3-in-1 dossiers open their linked records at approval and
-settle when the agencies have answered. Events are the ones reporting.history gives each status; facts are
-computed by reporting.flows.fact_compute and added to the rollups as the dossiers are written. The world (each
-commune's size, online habit and lateness) depends only on the commune; the dossiers, on the seed.
+Every commune that existed on a working day of a range gets dossiers of every procedure that day (the 526 of the
+districts until 30/06/2025, the 126 under the city since), more in bigger communes. Online filing grows over the
+years (faster in urban areas); due times follow the procedure's working days for the unit's area; each commune has
+its own share of late dossiers; statuses follow from age: old dossiers are delivered (some late, a few rejected,
+withdrawn or refused at receipt, a few results never collected), recent ones are still in progress. 3-in-1
+dossiers open their linked records at approval and settle when the agencies have answered. Events are the ones
+reporting.history gives each status; facts are computed by reporting.flows.fact_compute and added to the rollups
+as the dossiers are written. The world (each commune's size, online habit and lateness) depends only on the
+commune; the dossiers, on the seed.
 """
 
 import itertools
@@ -23,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from django.db import connections, transaction
 from django.utils import timezone
 
-from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitSuccession
 from egov.workcal.calendar import WorkingCalendar, get_calendar
 from interconnect.payloads import record_kinds
 from procedures.models import Channel, Dossier, FormKind, Procedure, Status
@@ -81,13 +82,16 @@ class _Commune:
     late_rate: float
 
 
-def _profile(unit: AdministrativeUnit) -> _Commune:
-    """A commune's size, online habit and lateness: fixed per commune, whatever the seed."""
-    rng = random.Random(f"commune-{unit.code}")  # noqa: S311 (not for security)
+def _profile(unit: AdministrativeUnit, *, size: float = 1.0) -> _Commune:
+    """A commune's size (`size`: how many communes of before it is made of), online habit and lateness: fixed per
+    commune, whatever the seed."""
+    # A commune of today reuses the code of one of its predecessors: its validity keeps their profiles apart.
+    since = f"-{unit.valid_from:%Y%m%d}" if unit.valid_from else ""
+    rng = random.Random(f"commune-{unit.code}{since}")  # noqa: S311 (not for security)
     urban = unit.is_urban
     return _Commune(
         unit=unit,
-        weight=rng.lognormvariate(0, 0.6) * (1.3 if urban else 1.0),
+        weight=rng.lognormvariate(0, 0.6) * (1.3 if urban else 1.0) * size,
         online_bias=rng.gauss(0, 0.12) + (0.08 if urban else -0.08),
         late_rate=min(0.35, max(0.005, 0.04 * rng.lognormvariate(0, 0.8))),
     )
@@ -100,13 +104,18 @@ def online_share(day: date, bias: float) -> float:
 
 
 def communes_reported() -> list[AdministrativeUnit]:
-    """The communes of the district-level units (the units the reports count), with their district."""
-    return list(
-        AdministrativeUnit.objects.communes()
-        .filter(parent__level=UnitLevel.DISTRICT)
-        .select_related("parent")
-        .order_by("code", "valid_from")
-    )
+    """Every commune of every tree (before and after a reform), with its parent; each gets dossiers only on the days
+    it existed."""
+    return list(AdministrativeUnit.objects.communes().select_related("parent").order_by("code", "valid_from"))
+
+
+def _profiles(units: list[AdministrativeUnit]) -> list[_Commune]:
+    """The profile of each commune, a commune formed by a reform as big as the old communes it took in (a part of a
+    split one counting half)."""
+    links = Counter()
+    for new_id, holds in UnitSuccession.objects.filter(new_unit__in=units).values_list("new_unit_id", "holds_records"):
+        links[new_id] += 1 if holds else 0.5
+    return [_profile(unit, size=max(1.0, links[unit.pk])) for unit in units]
 
 
 def dossiers_generate(
@@ -127,7 +136,7 @@ def dossiers_generate(
     `counted=False` writes no facts: rebuild the rollups afterwards.
     """
     started = clock.monotonic()
-    communes = [_profile(unit) for unit in (units or communes_reported())]
+    communes = _profiles(units or communes_reported())
     if not communes or not Procedure.objects.exists():
         raise ValueError("load the units (load_units) and the catalogue (load_catalogue) first")
     now = timezone.now()
@@ -176,12 +185,15 @@ def _generate(count, since, until, seed, communes, now, counted, progress) -> Ge
     numbers = _numbers_in_use(communes, since, until)
     units = {c.unit.pk: c.unit for c in communes}
     report = GenerateReport()
-    weights = list(itertools.accumulate(c.weight for c in communes))
     per_day = Counter(maker.rng.choices(maker.days, k=count))
     batch: list[BulkDossier] = []
+    existing = _Existing(communes)
     # Day after day, so that a batch's rollup rows are mostly new ones rather than updates of earlier batches'.
     for number, day in enumerate(sorted(per_day)):
-        for commune in maker.rng.choices(communes, cum_weights=weights, k=per_day[day]):
+        there, weights = existing.on(day)
+        if not there:
+            continue
+        for commune in maker.rng.choices(there, cum_weights=weights, k=per_day[day]):
             dossier = maker.dossier(commune, day)
             key = (commune.unit.pk, dossier.code)  # the code holds the day its clock started, for now
             numbers[key] = numbers.get(key, 0) + 1
@@ -201,6 +213,22 @@ def _generate(count, since, until, seed, communes, now, counted, progress) -> Ge
     with transaction.atomic():
         code_counters_advance(numbers=later)
     return report
+
+
+class _Existing:
+    """The communes that existed on a day, with their cumulative weights, computed once per stretch of days between
+    two changes of the tree (a reform)."""
+
+    def __init__(self, communes: list[_Commune]) -> None:
+        self.communes = communes
+        self.cache: dict[tuple[bool, ...], tuple[list[_Commune], list[float]]] = {}
+
+    def on(self, day: date) -> tuple[list[_Commune], list[float]]:
+        key = tuple(c.unit.is_valid_on(day) for c in self.communes)
+        if key not in self.cache:
+            there = [c for c, valid in zip(self.communes, key, strict=True) if valid]
+            self.cache[key] = (there, list(itertools.accumulate(c.weight for c in there)))
+        return self.cache[key]
 
 
 def _numbers_in_use(communes: list[_Commune], first: date, last: date) -> dict[tuple[int, str], int]:
@@ -289,6 +317,10 @@ class _Maker:
         submitted, received = self._arrival(channel, day)
         while received > self.now:  # today's dossiers arrive before now
             day = self.days[max(0, self.days.index(day) - 1)]
+            submitted, received = self._arrival(channel, day)
+        # Sent after hours on the eve of a reform, a dossier would count from the first day of the commune's successor:
+        # the commune that ends that evening receives only what counts from its own days.
+        while not commune.unit.is_valid_on(self.calendar.receipt_start(submitted).date()):
             submitted, received = self._arrival(channel, day)
         # The clock (and the code's day) start at the receipt of a counter dossier, at the sending of an online one.
         receipt = self.calendar.receipt_start(submitted)

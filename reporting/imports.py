@@ -11,7 +11,7 @@ import csv
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from egov.core.parsing import impossible_date, unaccented
 from egov.units.models import AdministrativeUnit
+from egov.units.selectors import holder_on
 from egov.units.services import LineError
 from procedures.models import Channel, Dossier, DossierEvent, Procedure, Status
 
@@ -192,11 +193,44 @@ class _Lookup:
         for unit in AdministrativeUnit.objects.communes().order_by("-valid_from"):
             self.communes.setdefault(unit.code, []).append(unit)
 
-    def commune(self, code: str, day) -> AdministrativeUnit | None:
-        """The commune with this code on that day, or its latest period (the portal keeps the units it was
-        built on after a reform); spreadsheets drop the leading zeros of "00001"."""
-        candidates = self.communes.get(code.zfill(5) if code.isdigit() else code, [])
-        return next((u for u in candidates if u.is_valid_on(day)), candidates[0] if candidates else None)
+    def commune(self, code: str, day) -> tuple[AdministrativeUnit | None, str]:
+        """The commune that had this code on that day, or why there is none: the date decides between an old code
+        and a new one (a commune of today may reuse the code of one of its predecessors). Spreadsheets drop the
+        leading zeros of "00001"."""
+        code = code.zfill(5) if code.isdigit() else code
+        candidates = self.communes.get(code, [])
+        found = next((u for u in candidates if u.is_valid_on(day)), None)
+        if found is not None:
+            return found, ""
+        if not candidates:
+            return None, _("không có đơn vị cấp xã mã “%(code)s”") % {"code": code}
+        when = f"{day:%d/%m/%Y}"
+        later = [u for u in candidates if u.valid_from and u.valid_from > day]
+        if later:
+            return None, _("mã “%(code)s” là %(unit)s, chỉ có từ ngày %(start)s, sau ngày tiếp nhận %(day)s") % {
+                "code": code,
+                "unit": later[0].name,
+                "start": f"{later[0].valid_from:%d/%m/%Y}",
+                "day": when,
+            }
+        ended = max(candidates, key=lambda u: u.valid_to or day)
+        holder = self.holder(ended, day)
+        reason = _("mã “%(code)s” là %(unit)s, không còn từ ngày %(end)s, trước ngày tiếp nhận %(day)s") % {
+            "code": code,
+            "unit": ended.name,
+            "end": f"{ended.valid_to + timedelta(days=1):%d/%m/%Y}",
+            "day": when,
+        }
+        if holder is not None:
+            reason += _(" (hồ sơ từ ngày đó thuộc %(holder)s, mã %(new)s)") % {
+                "holder": holder.name,
+                "new": holder.code,
+            }
+        return None, reason
+
+    def holder(self, unit: AdministrativeUnit, day) -> AdministrativeUnit | None:
+        successor = holder_on(unit, day)
+        return successor if successor.pk != unit.pk else None
 
 
 def _row_parse(line: int, values: dict[str, str], lookup: _Lookup) -> tuple[_Row | None, list[str]]:
@@ -235,9 +269,9 @@ def _row_parse(line: int, values: dict[str, str], lookup: _Lookup) -> tuple[_Row
     if not values["received_at"]:
         reasons.append(_("thiếu ngày tiếp nhận"))
     elif received is not None:
-        commune = lookup.commune(values["commune_code"], timezone.localtime(received).date())
+        commune, reason = lookup.commune(values["commune_code"], timezone.localtime(received).date())
         if commune is None:
-            reasons.append(_("không có đơn vị cấp xã mã “%(code)s”") % {"code": values["commune_code"]})
+            reasons.append(reason)
         reasons += _times_check(received, due, finished, status, values)
     if reasons:
         return None, reasons

@@ -1,15 +1,16 @@
-"""`manage.py load_demo`: one demo account per role, in the right unit, able to log in, a fortnight of dossiers at
-Phường Phúc Xá written by the real services, however often and whenever it runs, and a year of generated dossiers
-across the city counted in the reports."""
+"""`manage.py load_demo`: both unit trees, one demo account per role in a unit of today (the district chief's of
+before, reading history), able to log in, a fortnight of dossiers at Phường Hồng Hà written by the real services,
+however often and whenever it runs, and two years of generated dossiers on both sides of the 2025 reform."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
 from django.utils import timezone
 
-from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
+from egov.accounts.jurisdiction import reads_history_only
+from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
 from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD
 from egov.notifications import gateway
 from egov.units.models import AdministrativeUnit, UnitLevel
@@ -32,14 +33,15 @@ from tests.workcal.conftest import at
 pytestmark = pytest.mark.django_db
 
 EXPECTED_UNITS = {
-    Role.ONE_STOP: "Phúc Xá",
-    Role.JUSTICE: "Phúc Xá",
-    Role.LEADER: "Phúc Xá",
-    Role.POLICE: "Ba Đình",
-    Role.SOCIAL_INSURANCE: "Ba Đình",
-    Role.DISTRICT: "Ba Đình",
-    Role.CITY: "Hà Nội",
+    Role.ONE_STOP: "Phường Hồng Hà",
+    Role.JUSTICE: "Phường Hồng Hà",
+    Role.LEADER: "Phường Hồng Hà",
+    Role.POLICE: "Phường Hồng Hà",
+    Role.SOCIAL_INSURANCE: "Phường Hồng Hà",
+    Role.DISTRICT: "Quận Ba Đình",
+    Role.CITY: "Thành phố Hà Nội",
 }
+WARD = "Phường Hồng Hà"
 
 # Wednesday 25/11/2026, the day after Culture Day (a public holiday), mid-morning.
 LOADED_AT = at(2026, 11, 25, 10, 30)
@@ -100,8 +102,25 @@ def test_the_citizen_also_logs_in_with_id_number_or_phone(demo_loaded, client):
 def test_officers_work_in_a_unit_of_their_role_level(demo_loaded):
     for role, unit_name in EXPECTED_UNITS.items():
         officer = User.objects.select_related("unit").get(role=role)
-        assert officer.unit.level == ROLE_UNIT_LEVEL[role], role
-        assert unit_name in officer.unit.name, role
+        assert officer.unit.level == ROLE_UNIT_LEVELS[role][0], role
+        assert officer.unit.name == unit_name, role
+
+
+def test_the_officers_belong_to_todays_ward_and_the_district_chief_reads_history(demo_loaded):
+    ward = User.objects.select_related("unit").get(role=Role.ONE_STOP).unit
+    assert ward.is_valid_on(LOADED_AT.date()) and ward.parent.level == UnitLevel.CITY
+    # Hồng Hà holds the records of Phúc Xá, where the demo's story took place before the reform.
+    assert ward.predecessor_links.filter(old_unit__name="Phường Phúc Xá", holds_records=True).exists()
+    for role in (Role.ONE_STOP, Role.JUSTICE, Role.LEADER, Role.POLICE, Role.SOCIAL_INSURANCE):
+        assert not reads_history_only(User.objects.get(role=role)), role
+    assert reads_history_only(User.objects.get(role=Role.DISTRICT))
+
+
+def test_both_trees_are_loaded(demo_loaded):
+    communes = AdministrativeUnit.objects.communes()
+    assert communes.valid_on(LOADED_AT.date()).count() == 126
+    assert communes.valid_on(date(2025, 6, 30)).count() == 526
+    assert AdministrativeUnit.objects.districts().count() == 30
 
 
 def test_only_the_city_account_may_use_the_admin(demo_loaded):
@@ -112,9 +131,9 @@ def test_only_the_city_account_may_use_the_admin(demo_loaded):
 # --- dossiers ---------------------------------------------------------------------------------------------
 
 
-def test_the_dossiers_are_loaded_once_at_phuc_xa(demo_loaded):
+def test_the_dossiers_are_loaded_once_at_todays_ward(demo_loaded):
     assert Dossier.objects.count() == len(DEMO_DOSSIERS)
-    assert set(Dossier.objects.values_list("unit__name", flat=True)) == {"Phường Phúc Xá"}
+    assert set(Dossier.objects.values_list("unit__name", flat=True)) == {WARD}
 
 
 def test_the_dossiers_show_every_procedure_channel_and_stage(demo):
@@ -137,7 +156,7 @@ def test_the_event_log_is_a_chain_of_transitions_in_the_past(demo):
         assert times == sorted(times), dossier
         assert dossier.created_at <= times[0] and times[-1] < LOADED_AT, dossier
         submitted_on = timezone.localtime(get_calendar().receipt_start(dossier.submitted_at)).date()
-        assert dossier.code.startswith(f"00001-{submitted_on:%y%m%d}-"), dossier
+        assert dossier.code.startswith(f"00097-{submitted_on:%y%m%d}-"), dossier
 
 
 def test_the_daily_codes_follow_the_order_of_filing(demo):
@@ -246,25 +265,47 @@ def test_nobody_is_told_about_the_made_up_past(monkeypatch, settings, mailoutbox
     assert mailoutbox == []
 
 
-# --- the generated year -----------------------------------------------------------------------------------------
+# --- the generated history -------------------------------------------------------------------------------------
 
 
-def test_a_year_of_generated_dossiers_across_the_city_is_loaded_once_and_counted(monkeypatch):
-    load_demo_at(monkeypatch, LOADED_AT, history=300)
-    load_demo_at(monkeypatch, at(2026, 11, 26, 9), history=300)
+def test_two_years_of_generated_dossiers_on_both_sides_of_the_reform_are_loaded_once_and_counted(monkeypatch):
+    load_demo_at(monkeypatch, LOADED_AT, history=400)
+    load_demo_at(monkeypatch, at(2026, 11, 26, 9), history=400)
 
-    generated = Dossier.objects.exclude(unit__name="Phường Phúc Xá")
-    assert generated.count() == 300
-    assert Dossier.objects.filter(unit__name="Phường Phúc Xá").count() == len(DEMO_DOSSIERS)
-    assert generated.values("unit__parent").distinct().count() > 20
-    # A third in the demo ward's district, where its chief drills down.
-    assert generated.filter(unit__parent__name="Quận Ba Đình").count() >= 100
+    generated = Dossier.objects.filter(events__details__source="generated").distinct()
+    story = Dossier.objects.exclude(pk__in=generated)
+    assert generated.count() == 400
+    assert story.count() == len(DEMO_DOSSIERS)
+    reform = date(2025, 7, 1)
+    before = generated.filter(received_at__date__lt=reform)
+    after = generated.filter(submitted_at__date__gte=reform)
+    assert before.count() > 50 and after.count() > 200
+    # Each dossier at a commune of its day: the districts' communes before, today's communes since.
+    assert not before.exclude(unit__parent__level=UnitLevel.DISTRICT).exists()
+    assert not after.exclude(unit__parent__level=UnitLevel.CITY).exists()
+    assert before.values("unit__parent").distinct().count() > 15
+    # A third in the demo area: Ba Đình's wards before, and the communes holding their records since.
+    assert before.filter(unit__parent__name="Quận Ba Đình").count() >= 30
+    # The demo ward's own history stops three weeks before its story.
+    ward = generated.filter(unit__name=WARD, unit__valid_from=reform)
+    assert ward.exists()
+    assert max(ward.values_list("submitted_at", flat=True)) < LOADED_AT - timedelta(days=21)
     first = timezone.localtime(min(generated.values_list("submitted_at", flat=True))).date()
-    assert first >= date(2025, 11, 24)
+    assert first >= date(2024, 11, 24)
     city = AdministrativeUnit.objects.get(level=UnitLevel.CITY)
-    year = Period("custom", date(2025, 11, 25), date(2026, 11, 25))
-    figures = unit_figures(units=[city], period=year, now=LOADED_AT)[city.pk]
+    two_years = Period("custom", date(2024, 11, 24), date(2026, 11, 25))
+    figures = unit_figures(units=[city], period=two_years, now=LOADED_AT)[city.pk]
     # Rebuilt: every dossier received or refused is counted, the ward's fortnight too.
     counted = Dossier.objects.filter(Q(received_at__isnull=False) | Q(status=Status.REFUSED))
-    assert counted.filter(unit__name="Phường Phúc Xá").exists()
+    assert counted.filter(unit__name=WARD).exists()
     assert figures.received + figures.refused == DossierFact.objects.count() == counted.count()
+
+
+def test_the_demo_loads_at_the_real_date(db):
+    # No clock: the demo as `make run` loads it today, the officers at a ward of today.
+    call_command("load_demo", verbosity=0, history=0)
+
+    ward = User.objects.select_related("unit").get(username="motcua.hongha").unit
+    assert ward.is_valid_on(timezone.localdate())
+    assert Dossier.objects.filter(unit=ward).count() == len(DEMO_DOSSIERS)
+    assert max(Dossier.objects.values_list("events__at", flat=True)) < timezone.now()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from egov.units.models import UnitRollout
 from interconnect.models import LinkedRecord, RecordStatus
@@ -25,8 +26,9 @@ FACT_FIELDS = [f.attname for f in DossierFact._meta.fields]
 
 @pytest.fixture
 def world(clock, rollout, district, rural_district, commune_a, commune_b, rural_commune):
-    """Ba Đình (official since 2016) and Ba Vì (no rollout yet: its dossiers are not counted), the real catalogue;
-    today is Monday 07/12/2026."""
+    """Ba Đình (official since 2016) and Ba Vì (no rollout yet: its dossiers are not counted) with a commune each
+    or two before the reform of 1/7/2025, and their successors since (Hồng Hà and Phường Ba Đình inherit Ba Đình's
+    official start, Xã Ba Vì has none); the real catalogue; today is Monday 07/12/2026."""
     call_command("load_catalogue", verbosity=0)
     return [commune_a, commune_b, rural_commune]
 
@@ -47,7 +49,29 @@ def test_the_facts_and_rollups_written_while_generating_equal_a_rebuild(world):
     assert snapshot() == written
     facts = written[0]
     assert len(facts) > 1000
-    assert set(DossierFact.objects.values_list("district__code", flat=True)) == {"001"}
+    # Today's communes have no district; Xã Ba Vì's dossiers are not counted (no official start yet).
+    assert set(DossierFact.objects.values_list("district", flat=True)) == {None}
+    assert set(DossierFact.objects.values_list("unit__name", flat=True)) == {"Phường Hồng Hà", "Phường Ba Đình"}
+
+
+def test_a_range_across_the_reform_gives_dossiers_to_the_communes_of_each_day(world, old_commune_a, old_commune_b):
+    dossiers_generate(count=1200, since=date(2025, 6, 2), until=date(2025, 7, 31), seed=11)
+    written = snapshot()
+
+    reform = date(2025, 7, 1)
+    for dossier in Dossier.objects.select_related("unit"):
+        assert dossier.unit.is_valid_on(timezone.localdate(dossier.submitted_at)) or dossier.channel == "online_self"
+    before = Dossier.objects.filter(received_at__date__lt=reform)
+    after = Dossier.objects.filter(submitted_at__date__gte=reform)
+    assert set(before.values_list("unit__code", flat=True)) == {"00001", "00004", "09700"}
+    assert set(after.values_list("unit__name", flat=True)) == {"Phường Hồng Hà", "Phường Ba Đình", "Xã Ba Vì"}
+    # The old communes' facts count at their district too; today's at the commune and the city only.
+    assert set(DossierFact.objects.filter(unit__valid_to__isnull=False).values_list("district__code", flat=True)) == {
+        "001"
+    }
+    assert not DossierFact.objects.filter(unit__valid_from=reform).exclude(district=None).exists()
+    rollups_rebuild()
+    assert snapshot() == written
 
 
 def test_codes_are_unique_numbered_per_commune_and_day_of_receipt(world, commune_a):
@@ -70,7 +94,7 @@ def test_today_codes_move_the_portal_counter_on(world, commune_a, citizen):
     today = Dossier.objects.filter(unit=commune_a, code__contains="-261207-").count()
     assert today and DossierCodeCounter.objects.get(unit=commune_a, day=date(2026, 12, 7)).last == today
 
-    assert filed(procedure_of("birth"), unit=commune_a, applicant=citizen).code == f"00001-261207-{today + 1:04d}"
+    assert filed(procedure_of("birth"), unit=commune_a, applicant=citizen).code == f"00097-261207-{today + 1:04d}"
 
 
 def test_statuses_follow_age_and_events_follow_statuses(world, clock):
@@ -116,9 +140,9 @@ def test_settled_3in1_dossiers_opened_their_linked_records_at_approval(world):
     assert LinkedRecord.objects.exclude(resent_at=None).exists()
 
 
-def test_online_filing_grows_over_the_years(world):
+def test_online_filing_grows_over_the_years(world, rural_district):
     # Ba Vì too, for once, so that both kinds of district are in the shares.
-    UnitRollout.objects.create(unit=world[2].parent, official_start=date(2016, 12, 15))
+    UnitRollout.objects.create(unit=rural_district, official_start=date(2016, 12, 15))
     dossiers_generate(count=1500, since=date(2017, 1, 1), until=date(2017, 12, 31), seed=6)
     dossiers_generate(count=1500, since=date(2025, 1, 1), until=date(2025, 12, 31), seed=6)
 

@@ -23,13 +23,13 @@ from tests.workcal.conftest import at
 pytestmark = pytest.mark.django_db
 
 HEADER = "code,procedure_code,commune_code,channel,received_at,due_at,finished_at,status\n"
-# November 2026 at Phúc Xá (00001) and Trúc Bạch (00004), written the ways an old export writes them.
+# November 2026 at Phúc Xá (00097) and Trúc Bạch (00004), written the ways an old export writes them.
 GOOD = HEADER + (
-    "00001-261102-0001,HT-KS,00001,online_self,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "00001-261103-0001,HT-KS,00001,Trực tiếp,03/11/2026 09:00,03/11/2026 17:00,05/11/2026 10:00,Đã trả kết quả\n"
-    "00001-261104-0001,HT-XNHN,1,truc_tuyen,2026-11-04T08:00,2026-11-09T08:00,2026-11-05T16:00,co_ket_qua\n"
-    "00001-261110-0001,HT-KS,00001,post,10/11/2026 08:00,10/11/2026 17:00,,processing\n"
-    "00001-261111-0001,HT-KS,00001,online_assisted,11/11/2026 08:00,11/11/2026 17:00,11/11/2026 09:00,rejected\n"
+    "00097-261102-0001,HT-KS,00097,online_self,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "00097-261103-0001,HT-KS,00097,Trực tiếp,03/11/2026 09:00,03/11/2026 17:00,05/11/2026 10:00,Đã trả kết quả\n"
+    "00097-261104-0001,HT-XNHN,97,truc_tuyen,2026-11-04T08:00,2026-11-09T08:00,2026-11-05T16:00,co_ket_qua\n"
+    "00097-261110-0001,HT-KS,00097,post,10/11/2026 08:00,10/11/2026 17:00,,processing\n"
+    "00097-261111-0001,HT-KS,00097,online_assisted,11/11/2026 08:00,11/11/2026 17:00,11/11/2026 09:00,rejected\n"
     "00004-261112-0001,HT-KS,00004,online_self,12/11/2026 08:00,12/11/2026 17:00,12/11/2026 08:30,Đã rút hồ sơ\n"
     "00004-261113-0001,HT-KS,00004,online_self,13/11/2026 08:00,,13/11/2026 08:10,tu_choi_tiep_nhan\n"
     "00004-261116-0001,HT-KS,00004,counter,16/11/2026 08:00,16/11/2026 17:00,,Chờ bổ sung\n"
@@ -58,21 +58,63 @@ def rollup_sums() -> dict:
 # --- a good file ---------------------------------------------------------------------------------------------
 
 
-def test_a_good_file_gives_the_figures_counted_by_hand(world, tmp_path, district):
+def test_a_good_file_gives_the_figures_counted_by_hand(world, tmp_path, city):
     commune_a, commune_b = world
     run(tmp_path, GOOD)
 
-    figures = unit_figures(units=[commune_a, commune_b, district], period=NOVEMBER)
-    a, b, total = figures[commune_a.pk], figures[commune_b.pk], figures[district.pk]
-    # Phúc Xá: five received (three online), four resolved: on time, late, early, on time (the rejection).
+    figures = unit_figures(units=[commune_a, commune_b, city], period=NOVEMBER)
+    a, b, total = figures[commune_a.pk], figures[commune_b.pk], figures[city.pk]
+    # Hồng Hà: five received (three online), four resolved: on time, late, early, on time (the rejection).
     assert (a.received, a.received_online, a.received_counter, a.received_post) == (5, 3, 1, 1)
     assert (a.resolved_early, a.resolved_on_time, a.resolved_late, a.rejected) == (1, 2, 1, 1)
     assert a.on_time_rate == 75
     assert (a.in_progress, a.overdue, a.delivered, a.not_collected) == (1, 1, 2, 1)
-    # Trúc Bạch: one withdrawn, one waiting for a supplement (no due time while paused), one refused at receipt.
+    # Phường Ba Đình: one withdrawn, one waiting for a supplement (no due time while paused), one refused at receipt.
     assert (b.received, b.received_online, b.refused, b.withdrawn, b.resolved) == (2, 1, 1, 1, 0)
     assert (b.in_progress, b.overdue) == (1, 0)
     assert (total.received, total.received_online, total.online_rate) == (7, 4, Decimal("57.1"))
+
+
+def test_a_file_of_before_the_reform_counts_at_the_old_communes_and_their_district(
+    world, tmp_path, district, old_commune_a, old_commune_b
+):
+    # November 2024: 00001 was Phường Phúc Xá and 00004 Phường Trúc Bạch, both in Quận Ba Đình.
+    text = HEADER + (
+        "00001-241104-0001,HT-KS,00001,online_self,04/11/2024 08:30,04/11/2024 17:00,04/11/2024 10:00,delivered\n"
+        "00004-241105-0001,HT-KS,4,counter,05/11/2024 09:00,05/11/2024 17:00,06/11/2024 10:00,delivered\n"
+    )
+    report = dossiers_import(lines=text.splitlines(keepends=True))
+
+    assert (report.imported, report.bad) == (2, 0)
+    assert set(Dossier.objects.values_list("unit", flat=True)) == {old_commune_a.pk, old_commune_b.pk}
+    commune_b = world[1]
+    november = Period("month", date(2024, 11, 1), date(2024, 11, 30))
+    figures = unit_figures(units=[district, old_commune_b, commune_b], period=november)
+    assert (figures[district.pk].received, figures[district.pk].resolved_late) == (2, 1)
+    # Today's Phường Ba Đình holds Trúc Bạch's records: its November 2024, re-aggregated, is Trúc Bạch's.
+    assert figures[commune_b.pk].received == figures[old_commune_b.pk].received == 1
+
+
+def test_the_date_decides_between_an_old_code_and_a_new_one(world, tmp_path, old_commune_a):
+    text = HEADER + (
+        # Phúc Xá's code after the reform, Hồng Hà's before it: both refused, with the unit that had the code.
+        "R-1,HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,,received\n"
+        "R-2,HT-KS,00097,counter,04/11/2024 08:30,04/11/2024 17:00,,received\n"
+        # The eve and the first day of the reform: 00001 on 30/06/2025, 00097 on 01/07/2025.
+        "R-3,HT-KS,00001,counter,30/06/2025 08:30,30/06/2025 17:00,30/06/2025 09:00,delivered\n"
+        "R-4,HT-KS,00097,counter,01/07/2025 08:30,01/07/2025 17:00,01/07/2025 09:00,delivered\n"
+    )
+    report = dossiers_import(lines=text.splitlines(keepends=True))
+
+    assert [str(e) for e in report.errors] == [
+        "dòng 2: mã “00001” là Phường Phúc Xá, không còn từ ngày 01/07/2025, trước ngày tiếp nhận 02/11/2026 "
+        "(hồ sơ từ ngày đó thuộc Phường Hồng Hà, mã 00097)",
+        "dòng 3: mã “00097” là Phường Hồng Hà, chỉ có từ ngày 01/07/2025, sau ngày tiếp nhận 04/11/2024",
+    ]
+    assert dict(Dossier.objects.values_list("code", "unit__name")) == {
+        "R-3": "Phường Phúc Xá",
+        "R-4": "Phường Hồng Hà",
+    }
 
 
 def test_imported_dossiers_carry_their_status_and_the_events_it_implies(world, tmp_path):
@@ -81,14 +123,14 @@ def test_imported_dossiers_carry_their_status_and_the_events_it_implies(world, t
     def actions(code):
         return list(Dossier.objects.get(code=code).events.values_list("action", flat=True))
 
-    assert actions("00001-261102-0001") == ["receive", "settle", "deliver"]
-    assert actions("00001-261104-0001") == ["receive", "settle"]
-    assert actions("00001-261110-0001") == ["receive"]
-    assert actions("00001-261111-0001") == ["receive", "reject"]
+    assert actions("00097-261102-0001") == ["receive", "settle", "deliver"]
+    assert actions("00097-261104-0001") == ["receive", "settle"]
+    assert actions("00097-261110-0001") == ["receive"]
+    assert actions("00097-261111-0001") == ["receive", "reject"]
     assert actions("00004-261112-0001") == ["receive", "withdraw"]
     assert actions("00004-261113-0001") == ["refuse"]
-    delivered = Dossier.objects.get(code="00001-261103-0001")
-    assert (delivered.status, delivered.channel, delivered.unit.code) == (Status.DELIVERED, Channel.COUNTER, "00001")
+    delivered = Dossier.objects.get(code="00097-261103-0001")
+    assert (delivered.status, delivered.channel, delivered.unit.code) == (Status.DELIVERED, Channel.COUNTER, "00097")
     assert (delivered.received_at, delivered.due_at) == (at(2026, 11, 3, 9), at(2026, 11, 3, 17))
     assert delivered.finished_at == at(2026, 11, 5, 10)
     refused = Dossier.objects.get(code="00004-261113-0001")
@@ -112,23 +154,23 @@ def test_the_summary_counts_imported_unchanged_and_bad(world, tmp_path, capsys):
 # --- bad rows ------------------------------------------------------------------------------------------------
 
 BAD = HEADER + (
-    "B-1,HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-2,XX,00001,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-1,HT-KS,00097,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-2,XX,00097,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
     "B-3,HT-KS,99999,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-4,HT-KS,00001,fax,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-5,HT-KS,00001,counter,31/02/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-6,HT-KS,00001,counter,02/11/2026 08:30,01/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-7,HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,01/11/2026 10:00,delivered\n"
-    "B-8,HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,,delivered\n"
-    "B-9,HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,processing\n"
+    "B-4,HT-KS,00097,fax,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-5,HT-KS,00097,counter,31/02/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-6,HT-KS,00097,counter,02/11/2026 08:30,01/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-7,HT-KS,00097,counter,02/11/2026 08:30,02/11/2026 17:00,01/11/2026 10:00,delivered\n"
+    "B-8,HT-KS,00097,counter,02/11/2026 08:30,02/11/2026 17:00,,delivered\n"
+    "B-9,HT-KS,00097,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,processing\n"
     "\n"
-    "B-1,HT-KS,00001,counter,03/11/2026 08:30,03/11/2026 17:00,03/11/2026 10:00,delivered\n"
-    "B-11,HT-KS,00001,counter,2026/11/02 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-12,HT-KS,00001,counter,02/11/2026 08:30\n"
-    "B-13,HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,lost\n"
-    "B-14,HT-KS,00001,counter,02/11/2026 25:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
-    "B-15,HT-KS,00001,counter,08/12/2026 08:30,08/12/2026 17:00,,received\n"
-    ",HT-KS,00001,counter,02/11/2026 08:30,,,received\n"
+    "B-1,HT-KS,00097,counter,03/11/2026 08:30,03/11/2026 17:00,03/11/2026 10:00,delivered\n"
+    "B-11,HT-KS,00097,counter,2026/11/02 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-12,HT-KS,00097,counter,02/11/2026 08:30\n"
+    "B-13,HT-KS,00097,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,lost\n"
+    "B-14,HT-KS,00097,counter,02/11/2026 25:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    "B-15,HT-KS,00097,counter,08/12/2026 08:30,08/12/2026 17:00,,received\n"
+    ",HT-KS,00097,counter,02/11/2026 08:30,,,received\n"
 )
 
 
@@ -163,7 +205,7 @@ def test_bad_rows_are_reported_with_their_line_and_reason_and_the_good_ones_impo
 
 def test_a_code_the_portal_gave_is_reported_not_overwritten(world, tmp_path, walk_to):
     portal = walk_to(Status.RECEIVED)
-    text = HEADER + f"{portal.code},HT-KS,00001,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
+    text = HEADER + f"{portal.code},HT-KS,00097,counter,02/11/2026 08:30,02/11/2026 17:00,02/11/2026 10:00,delivered\n"
 
     report = dossiers_import(lines=text.splitlines(keepends=True))
 
@@ -180,9 +222,9 @@ def test_a_code_imported_before_with_other_content_is_reported(world):
 
     assert (report.imported, report.unchanged) == (0, 7)
     assert [str(e) for e in report.errors] == [
-        "dòng 5: hồ sơ “00001-261110-0001” đã nhập trước đây với nội dung khác, không ghi đè"
+        "dòng 5: hồ sơ “00097-261110-0001” đã nhập trước đây với nội dung khác, không ghi đè"
     ]
-    assert Dossier.objects.get(code="00001-261110-0001").status == Status.PROCESSING
+    assert Dossier.objects.get(code="00097-261110-0001").status == Status.PROCESSING
 
 
 # --- idempotence ---------------------------------------------------------------------------------------------
@@ -200,11 +242,11 @@ def test_importing_the_same_file_again_changes_nothing(world, tmp_path):
 
 def test_imported_codes_of_today_move_the_portal_counter_on(world, commune_a, citizen):
     # Today is Monday 07/12/2026 in the clock; the old software numbered three dossiers of the day already.
-    text = HEADER + "00001-261207-0003,HT-KS,00001,counter,07/12/2026 08:10,07/12/2026 17:00,,received\n"
+    text = HEADER + "00097-261207-0003,HT-KS,00097,counter,07/12/2026 08:10,07/12/2026 17:00,,received\n"
     dossiers_import(lines=text.splitlines(keepends=True))
 
     assert DossierCodeCounter.objects.get(unit=commune_a, day=date(2026, 12, 7)).last == 3
-    assert filed(procedure_of("birth"), unit=commune_a, applicant=citizen).code == "00001-261207-0004"
+    assert filed(procedure_of("birth"), unit=commune_a, applicant=citizen).code == "00097-261207-0004"
 
 
 # --- the file itself -----------------------------------------------------------------------------------------
@@ -217,7 +259,7 @@ def test_a_file_saved_with_a_byte_order_mark_and_semicolons_is_read(world, tmp_p
 
 def test_vietnamese_headers_in_another_order_are_read(world):
     text = "Mã hồ sơ,Trạng thái,Mã thủ tục,Mã xã,Hình thức nộp,Ngày tiếp nhận,Hạn trả kết quả,Ngày hoàn thành\n"
-    text += "V-1,Đang giải quyết,HT-KS,00001,Trực tuyến,02/11/2026 08:30,02/11/2026 17:00,\n"
+    text += "V-1,Đang giải quyết,HT-KS,00097,Trực tuyến,02/11/2026 08:30,02/11/2026 17:00,\n"
 
     report = dossiers_import(lines=text.splitlines(keepends=True))
 

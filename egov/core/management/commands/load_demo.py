@@ -1,6 +1,6 @@
-"""Load the demo data set: administrative units, rollout dates, the procedure catalogue, one account per role,
-two weeks of dossiers at the demo commune, replayed through the real services, and a year of generated dossiers
-across the city's other communes for the reports."""
+"""Load the demo data set: both unit trees (before and since the reform of 1/7/2025), rollout dates, the procedure
+catalogue, one account per role, two weeks of dossiers at the demo ward of today replayed through the real services,
+and two years of generated dossiers across the city (on both sides of the reform) for the reports."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,11 +12,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from egov.accounts.id_number import Sex
 from egov.accounts.models import Role, User
-from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitLevel, UnitSuccession
 from egov.workcal.calendar import WorkingCalendar, get_calendar
 from procedures import declarations, services
 from procedures.declarations.samples import sample_data
@@ -28,13 +29,21 @@ from reporting.services import rollups_rebuild
 
 # Printed by `make run`; demo accounts exist only in the embedded set-up, never in production data.
 DEMO_PASSWORD = "demo12345"
-# Generated dossiers over the last twelve months, so that the reports look lived in: two thirds across the city,
-# one third in the demo district, whose chief drills down to its wards.
-DEMO_HISTORY = 4500
+# Generated dossiers over the last two years, so that the reports look lived in on both sides of the reform: two
+# thirds across the city, one third in the demo area (Quận Ba Đình before the reform, the communes that hold its
+# wards' records since), whose chief and officers drill down to its wards.
+DEMO_HISTORY = 6000
+HISTORY_DAYS = 730
+# The demo ward's own generated history stops this many days before today, where its replayed fortnight begins.
+STORY_DAYS = 21
 
 CITY = (UnitLevel.CITY, "01")  # Thành phố Hà Nội
+# Today's ward, which holds the records of Phường Phúc Xá (00001) since 1/7/2025.
+COMMUNE = (UnitLevel.COMMUNE, "00097")  # Phường Hồng Hà
+# Before the reform: the district whose chief's account now reads its history only.
 DISTRICT = (UnitLevel.DISTRICT, "001")  # Quận Ba Đình
-COMMUNE = (UnitLevel.COMMUNE, "00001")  # Phường Phúc Xá
+# Its last day.
+REFORM_EVE = date(2025, 6, 30)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ class DemoAccount:
     role: Role
     full_name: str
     unit: tuple[str, str] | None = None  # (level, code) of the officer's unit
+    # The day the unit is looked up on: today's unit by default; the eve of the reform for an abolished one.
+    unit_on: date | None = None
     id_number: str | None = None
     phone: str | None = None
     sex: str = ""
@@ -61,19 +72,21 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
         sex=Sex.MALE,
         birth_date=date(1990, 5, 12),
     ),
-    DemoAccount("motcua.phucxa", Role.ONE_STOP, "Trần Thị Bình", unit=COMMUNE),
-    DemoAccount("tuphap.phucxa", Role.JUSTICE, "Lê Văn Cường", unit=COMMUNE),
-    DemoAccount("lanhdao.phucxa", Role.LEADER, "Phạm Thị Dung", unit=COMMUNE),
-    DemoAccount("congan.badinh", Role.POLICE, "Hoàng Văn Em", unit=DISTRICT),
-    DemoAccount("bhxh.badinh", Role.SOCIAL_INSURANCE, "Vũ Thị Giang", unit=DISTRICT),
-    DemoAccount("quan.badinh", Role.DISTRICT, "Đặng Văn Hải", unit=DISTRICT),
+    DemoAccount("motcua.hongha", Role.ONE_STOP, "Trần Thị Bình", unit=COMMUNE),
+    DemoAccount("tuphap.hongha", Role.JUSTICE, "Lê Văn Cường", unit=COMMUNE),
+    DemoAccount("lanhdao.hongha", Role.LEADER, "Phạm Thị Dung", unit=COMMUNE),
+    # Since the reform the police and social insurance work by commune.
+    DemoAccount("congan.hongha", Role.POLICE, "Hoàng Văn Em", unit=COMMUNE),
+    DemoAccount("bhxh.hongha", Role.SOCIAL_INSURANCE, "Vũ Thị Giang", unit=COMMUNE),
+    # Ba Đình's district staff: the district was abolished on 1/7/2025, the account reads its history only.
+    DemoAccount("quan.badinh", Role.DISTRICT, "Đặng Văn Hải", unit=DISTRICT, unit_on=REFORM_EVE),
     DemoAccount("thanhpho.hanoi", Role.CITY, "Bùi Thị Lan", unit=CITY, is_admin=True),
 )
 
 
-def demo_unit(level: str, code: str) -> AdministrativeUnit:
-    # The most recent period of a unit whose code was reused across a reform.
-    unit = AdministrativeUnit.objects.filter(level=level, code=code).order_by("-valid_from").first()
+def demo_unit(level: str, code: str, *, on: date | None = None) -> AdministrativeUnit:
+    """The unit with this code on `on` (today by default): codes were reused across the reform."""
+    unit = AdministrativeUnit.objects.filter(level=level, code=code).valid_on(on or timezone.localdate()).first()
     if unit is None:
         raise CommandError(f"Administrative unit {level} {code} is missing: run `manage.py load_units` first.")
     return unit
@@ -84,7 +97,7 @@ def demo_account_save(account: DemoAccount, *, password_hash: str) -> User:
     user = User.objects.filter(username=account.username).first() or User(username=account.username)
     user.full_name = account.full_name
     user.role = account.role
-    user.unit = demo_unit(*account.unit) if account.unit else None
+    user.unit = demo_unit(*account.unit, on=account.unit_on) if account.unit else None
     user.id_number = account.id_number
     user.phone = account.phone
     user.sex = account.sex
@@ -136,9 +149,9 @@ def _requester(full_name: str, id_number: str, **more: str) -> dict[str, str]:
     return {"full_name": full_name, "id_number": id_number, **more}
 
 
-PHUC_XA = "phường Phúc Xá, Ba Đình, Hà Nội"
+HONG_HA = "phường Hồng Hà, Hà Nội"
 
-# The story of the last two weeks at Phường Phúc Xá. Every step is at least one working day in the past,
+# The story of the last two weeks at Phường Hồng Hà. Every step is at least one working day in the past,
 # so nothing is ever in the future, and the three-day limits of the dossiers still open run into the coming
 # days: only the dossier marked OVERDUE is late, whenever the demo is loaded.
 DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
@@ -204,7 +217,7 @@ DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
             Step(7, "15:45", "deliver"),
         ),
         {
-            "nguoi-yeu-cau": _requester("Lê Văn Tuấn", "001088004512", residence=f"Số 3 ngõ 40 phố Tân Ấp, {PHUC_XA}"),
+            "nguoi-yeu-cau": _requester("Lê Văn Tuấn", "001088004512", residence=f"Số 3 ngõ 40 phố Tân Ấp, {HONG_HA}"),
             "tre-em": {"full_name": "Lê Gia Bảo", "sex": Sex.MALE, "birth_place": "Bệnh viện Xanh Pôn"},
             "me": _person("Nguyễn Thu Hằng", "14/02/1991", "001191007733"),
             "cha": _person("Lê Văn Tuấn", "20/07/1988", "001088004512"),
@@ -274,14 +287,14 @@ DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
         ),
         {
             "nguoi-yeu-cau": _requester(
-                "Trần Văn Khải", "001089006543", residence=f"Số 7 ngõ 12 phố Tân Ấp, {PHUC_XA}"
+                "Trần Văn Khải", "001089006543", residence=f"Số 7 ngõ 12 phố Tân Ấp, {HONG_HA}"
             ),
             "tre-em": {"full_name": "Trần Hải Đăng", "sex": Sex.MALE},
             "me": _person("Lại Thị Thu", "1990", "001190008765"),
             "cha": _person("Trần Văn Khải", "05/03/1989", "001089006543"),
             "thuong-tru-bhyt": {
                 "household_head": "Trần Văn Khải",
-                "household_address": f"Số 7 ngõ 12 phố Tân Ấp, {PHUC_XA}",
+                "household_address": f"Số 7 ngõ 12 phố Tân Ấp, {HONG_HA}",
                 "relationship_to_head": "Con",
             },
         },
@@ -298,7 +311,7 @@ DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
             "cha": _person("Ngô Đức Thịnh", "1991", "001091002468"),
             "thuong-tru-bhyt": {
                 "household_head": "Ngô Đức Thịnh",
-                "household_address": f"Số 21 phố Phúc Xá, {PHUC_XA}",
+                "household_address": f"Số 21 phố Phúc Xá, {HONG_HA}",
                 "relationship_to_head": "Con",
             },
         },
@@ -323,13 +336,13 @@ DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
                 "sex": Sex.FEMALE,
                 "birth_date": "1938",
                 "id_number": "001138002233",
-                "last_residence": f"Số 25 phố Phúc Xá, {PHUC_XA}",
+                "last_residence": f"Số 25 phố Phúc Xá, {HONG_HA}",
             },
             "viec-tu": {
-                "death_place": f"Tại nhà, số 25 phố Phúc Xá, {PHUC_XA}",
+                "death_place": f"Tại nhà, số 25 phố Phúc Xá, {HONG_HA}",
                 "death_cause": "Tuổi cao, suy tim",
                 "notice_number": "37/GBT",
-                "notice_issuer": "Trạm y tế phường Phúc Xá",
+                "notice_issuer": "Trạm y tế phường Hồng Hà",
             },
         },
         phone="0913482906",
@@ -349,12 +362,12 @@ DEMO_DOSSIERS: tuple[DemoDossier, ...] = (
                 "full_name": "Bùi Văn Thắng",
                 "birth_date": "1945",
                 "id_number": "001045003456",
-                "last_residence": f"Số 9 ngõ 2 phố Nghĩa Dũng, {PHUC_XA}",
+                "last_residence": f"Số 9 ngõ 2 phố Nghĩa Dũng, {HONG_HA}",
             },
             "viec-tu": {"death_place": "Bệnh viện Hữu nghị", "notice_issuer": "Bệnh viện Hữu nghị"},
             "xoa-thuong-tru": {
                 "household_head": "Bùi Văn Thắng",
-                "household_address": f"Số 9 ngõ 2 phố Nghĩa Dũng, {PHUC_XA}",
+                "household_address": f"Số 9 ngõ 2 phố Nghĩa Dũng, {HONG_HA}",
                 "relationship_to_head": "Là chủ hộ",
             },
         },
@@ -663,28 +676,44 @@ def demo_dossiers_load(*, unit: AdministrativeUnit, people: DemoPeople) -> int:
     return len(dossiers)
 
 
-def demo_history_load(*, count: int, exclude: AdministrativeUnit) -> int:
-    """Generate a year of dossiers across the city's communes, more in the demo ward's district, but none at the
-    ward (its fortnight is the story its officers follow), then rebuild the rollups; only once. Returns how many
-    dossiers were generated."""
+def demo_area(ward: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The communes of Quận Ba Đình before the reform and those that hold their records since, but not the demo ward
+    itself: where the demo district chief drills down, and a neighbourhood for the city to compare."""
+    district = demo_unit(*DISTRICT, on=REFORM_EVE)
+    before = AdministrativeUnit.objects.communes().filter(parent=district)
+    since = UnitSuccession.objects.filter(old_unit__in=before, holds_records=True).values("new_unit")
+    area = AdministrativeUnit.objects.filter(Q(pk__in=before) | Q(pk__in=since)).exclude(pk=ward.pk)
+    return list(area.select_related("parent").order_by("code", "valid_from"))
+
+
+def demo_history_load(*, count: int, ward: AdministrativeUnit) -> int:
+    """Generate two years of dossiers across the city's communes, on both sides of the reform (the communes of each
+    day), more in the demo area; the demo ward's own until three weeks ago (its fortnight is the story its officers
+    follow); then rebuild the rollups. Only once. Returns how many dossiers were generated."""
     if DossierEvent.objects.filter(details__source=GENERATED).exists():
         return 0
-    communes = [unit for unit in communes_reported() if unit.pk != exclude.pk]
-    district = [unit for unit in communes if unit.parent_id == exclude.parent_id]
-    since = timezone.localdate() - timedelta(days=365)
-    city_wide = dossiers_generate(count=count * 2 // 3, since=since, seed=2016, units=communes, counted=False)
-    rest = count - city_wide.dossiers
-    in_district = dossiers_generate(count=rest, since=since, seed=810, units=district, counted=False)
+    today = timezone.localdate()
+    since = today - timedelta(days=HISTORY_DAYS)
+    communes = [unit for unit in communes_reported() if unit.pk != ward.pk]
+    area = demo_area(ward)
+    own = max(1, count // 40)
+    city_wide = dossiers_generate(count=(count - own) * 2 // 3, since=since, seed=2016, units=communes, counted=False)
+    rest = count - own - city_wide.dossiers
+    in_area = dossiers_generate(count=rest, since=since, seed=810, units=area, counted=False)
+    at_ward = dossiers_generate(
+        count=own, since=max(since, ward.valid_from or since), until=today - timedelta(days=STORY_DAYS), seed=97,
+        units=[ward], counted=False,
+    )  # fmt: skip
     # Also counts the demo ward's fortnight, and dossiers of a database loaded before the reports existed.
     rollups_rebuild()
-    return city_wide.dossiers + in_district.dossiers
+    return city_wide.dossiers + in_area.dossiers + at_ward.dossiers
 
 
 class Command(BaseCommand):
     help = (
-        "Load Hanoi's units, rollout dates and procedures, one demo account per role, demo dossiers at "
-        "Phường Phúc Xá and a year of generated dossiers across the city (safe to run again: the ward's dossiers "
-        "are loaded only while it has none, the year only once)."
+        "Load Hanoi's units (before and since the 2025 reform), rollout dates and procedures, one demo account per "
+        "role, demo dossiers at Phường Hồng Hà and two years of generated dossiers across the city (safe to run "
+        "again: the ward's dossiers are loaded only while it has none, the history only once)."
     )
 
     def add_arguments(self, parser) -> None:
@@ -692,7 +721,7 @@ class Command(BaseCommand):
             "--history",
             type=int,
             default=DEMO_HISTORY,
-            help=f"generated dossiers over the last 12 months across the city (default {DEMO_HISTORY}; 0: none)",
+            help=f"generated dossiers over the last 24 months across the city (default {DEMO_HISTORY}; 0: none)",
         )
 
     def handle(self, *args, **options) -> None:
@@ -720,6 +749,6 @@ class Command(BaseCommand):
             if options["verbosity"] >= 1:
                 self.stdout.write(self.style.SUCCESS(f"{count} demo dossiers at {commune.name}"))
         if options["history"] > 0:
-            generated = demo_history_load(count=options["history"], exclude=commune)
+            generated = demo_history_load(count=options["history"], ward=commune)
             if options["verbosity"] >= 1 and generated:
-                self.stdout.write(self.style.SUCCESS(f"{generated} dossiers over the last 12 months across the city"))
+                self.stdout.write(self.style.SUCCESS(f"{generated} dossiers over the last 24 months across the city"))
