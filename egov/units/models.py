@@ -97,9 +97,11 @@ class AdministrativeUnit(models.Model):
 
     @property
     def district(self) -> "AdministrativeUnit | None":
+        """The district-level unit this unit is or belongs to; None for the city and for a commune directly under it
+        (the structure since 1/7/2025)."""
         if self.level == UnitLevel.DISTRICT:
             return self
-        if self.level == UnitLevel.COMMUNE:
+        if self.level == UnitLevel.COMMUNE and self.parent is not None and self.parent.level == UnitLevel.DISTRICT:
             return self.parent
         return None
 
