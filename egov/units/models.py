@@ -99,8 +99,9 @@ class AdministrativeUnit(models.Model):
     def district(self) -> "AdministrativeUnit | None":
         if self.level == UnitLevel.DISTRICT:
             return self
-        if self.level == UnitLevel.COMMUNE:
+        if self.level == UnitLevel.COMMUNE and self.parent is not None and self.parent.level == UnitLevel.DISTRICT:
             return self.parent
+        # A commune directly under the city (since the 2025 reform) has none.
         return None
 
 
