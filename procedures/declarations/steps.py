@@ -111,7 +111,11 @@ def _name(label: Promise, required_message: Promise, **kwargs) -> forms.CharFiel
 
 
 def _address(label: Promise, required_message: Promise, **kwargs) -> forms.CharField:
-    kwargs.setdefault("help_text", _("Số nhà, đường/thôn, xã/phường, quận/huyện, tỉnh/thành phố."))
+    # Since 1/7/2025 a commune sits directly under its province or city: an address names no district.
+    kwargs.setdefault(
+        "help_text",
+        _("Số nhà, đường/thôn, xã/phường, tỉnh/thành phố, ví dụ: số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội."),
+    )
     # Two lines, so a whole address shows on a phone instead of scrolling inside one line.
     kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}))
     return _text(label, required_message, max_length=255, **kwargs)
@@ -137,7 +141,7 @@ class RequesterForm(StepForm):
 
     full_name = _name(_("Họ và tên người yêu cầu"), _("Nhập họ và tên của người yêu cầu."))
     id_number = IdNumberField(error_messages={"required": _("Nhập số định danh cá nhân 12 chữ số.")})
-    residence = _address(_("Nơi cư trú"), _("Nhập nơi cư trú, ví dụ: số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình."))
+    residence = _address(_("Nơi cư trú"), _("Nhập nơi cư trú, ví dụ: số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội."))
 
     @classmethod
     def initial_for(cls, user) -> dict[str, Any]:
@@ -193,7 +197,7 @@ class ChildForm(StepForm):
     )
     hometown = _text(
         _("Quê quán"),
-        _("Nhập quê quán của trẻ, ví dụ: xã Tản Lĩnh, huyện Ba Vì, Hà Nội."),
+        _("Nhập quê quán của trẻ, ví dụ: xã Ba Vì, Hà Nội."),
         help_text=_("Thường là quê của cha (hoặc của mẹ, nếu cha mẹ thỏa thuận)."),
     )
     ethnicity = ethnicity_field()
@@ -273,7 +277,7 @@ class HouseholdForm(_HouseholdStep):
     )
     health_facility = _text(
         _("Nơi đăng ký khám chữa bệnh ban đầu"),
-        _("Nhập nơi khám chữa bệnh ban đầu, ví dụ: Trạm y tế phường Phúc Xá."),
+        _("Nhập nơi khám chữa bệnh ban đầu, ví dụ: Trạm y tế phường Hồng Hà."),
         help_text=_("Trạm y tế hoặc bệnh viện gần nhà, ghi trên thẻ bảo hiểm y tế của trẻ."),
     )
 
@@ -475,8 +479,12 @@ class ExtractForm(StepForm):
     )
     registered_at = _text(
         _("Nơi đã đăng ký"),
-        _("Nhập nơi đã đăng ký, ví dụ: UBND phường Phúc Xá, quận Ba Đình."),
-        help_text=_("Ví dụ: UBND phường Phúc Xá, quận Ba Đình."),
+        _("Nhập nơi đã đăng ký, ví dụ: UBND phường Hồng Hà, Hà Nội."),
+        # A register entry keeps the name of the office of its day, before or after the 2025 reform.
+        help_text=_(
+            "Tên cơ quan như ghi trên giấy tờ lúc đăng ký, ví dụ: UBND phường Hồng Hà, Hà Nội; "
+            "trước 01/07/2025: UBND phường Phúc Xá, quận Ba Đình."
+        ),
     )
     copies = forms.IntegerField(
         label=_("Số bản sao cần cấp"),
