@@ -95,6 +95,35 @@ def test_submit_gives_the_code_and_the_event(walk, clock, citizen):
     assert event.at == clock.now
 
 
+@pytest.fixture
+def draft_before_the_reform(clock, citizen, old_commune_a, commune_a, birth_procedure):
+    """A citizen's online draft begun at Phường Phúc Xá on Friday 20/06/2025, before the reform."""
+    clock.set(at(2025, 6, 20, 9))
+    return dossier_create_draft(
+        procedure=birth_procedure, unit=old_commune_a, applicant=citizen, channel=Channel.ONLINE_SELF
+    )
+
+
+def test_a_draft_begun_at_an_abolished_commune_is_filed_at_the_one_holding_its_records(
+    clock, draft_before_the_reform, citizen, commune_a, one_stop_a
+):
+    clock.set(at(*MONDAY, 9))
+
+    dossier = dossier_submit(dossier=draft_before_the_reform, actor=citizen)
+
+    assert (fresh(dossier).unit, fresh(dossier).code) == (commune_a, "00097-261207-0001")
+    # Hồng Hà's counter receives it like any of its own.
+    assert dossier_receive(dossier=dossier, officer=one_stop_a).status == Status.RECEIVED
+
+
+def test_a_draft_submitted_before_the_reform_stays_at_its_commune(clock, draft_before_the_reform, citizen):
+    clock.set(at(2025, 6, 30, 9))
+
+    dossier = dossier_submit(dossier=draft_before_the_reform, actor=citizen)
+
+    assert (fresh(dossier).unit.name, fresh(dossier).code) == ("Phường Phúc Xá", "00001-250630-0001")
+
+
 def test_submit_records_a_late_registration_with_the_transition(draft, citizen):
     dossier_submit(dossier=draft, actor=citizen, is_late=True)
 
