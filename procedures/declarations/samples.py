@@ -1,7 +1,9 @@
 """Realistic declarations for every kind of form, for the demo data and the tests.
 
 The answers are written as a person types them and go through the real step forms, so a sample is always
-valid against the current validation; dates of events are relative to `on` so nothing is ever late.
+valid against the current validation; dates of events are relative to `on` so nothing is ever late. Addresses are
+written as they are since the 2025 reform (commune and city, no district); the extract asked for is of a register
+entry made before it, at the commune of then.
 """
 
 import datetime
@@ -24,7 +26,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
         "nguoi-yeu-cau": {
             "full_name": "Nguyễn Văn An",
             "id_number": "001090012345",
-            "residence": "Số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình, Hà Nội",
+            "residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "relationship": "cha",
         },
         "tre-em": {
@@ -32,7 +34,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "sex": "female",
             "birth_date": day("birth"),
             "birth_place": "Bệnh viện Phụ sản Hà Nội",
-            "hometown": "Xã Tản Lĩnh, huyện Ba Vì, Hà Nội",
+            "hometown": "Xã Ba Vì, Hà Nội",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
         },
@@ -41,7 +43,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "1995",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
-            "residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "id_number": "001195000001",
         },
         "cha": {
@@ -49,15 +51,15 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "12/05/1990",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
-            "residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "id_number": "001090012345",
         },
         "thuong-tru-bhyt": {
             "household_head": "Nguyễn Văn An",
-            "household_address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "household_address": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "register_number": "",
             "relationship_to_head": "Con",
-            "health_facility": "Trạm y tế phường Phúc Xá",
+            "health_facility": "Trạm y tế phường Hồng Hà",
         },
         "nguoi-da-mat": {
             "full_name": "Nguyễn Văn Hùng",
@@ -66,7 +68,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
             "id_number": "001040000123",
-            "last_residence": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "last_residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
         },
         "viec-tu": {
             "death_date": day("death"),
@@ -79,7 +81,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
         },
         "xoa-thuong-tru": {
             "household_head": "Nguyễn Văn An",
-            "household_address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "household_address": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "relationship_to_head": "Bố",
         },
         "ben-nam": {
@@ -87,7 +89,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "12/05/1990",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
-            "residence": "Ba Đình, Hà Nội",
+            "residence": "Phường Hồng Hà, Hà Nội",
             "id_number": "001090012345",
             "marital_status": "single",
         },
@@ -96,7 +98,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "03/04/1995",
             "ethnicity": "Tày",
             "nationality": "Việt Nam",
-            "residence": "Ba Đình, Hà Nội",
+            "residence": "Phường Ba Đình, Hà Nội",
             "id_number": "001195000001",
             "marital_status": "divorced",
         },

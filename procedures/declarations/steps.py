@@ -6,10 +6,13 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.forms import PortalFormMixin
 from egov.accounts.id_number import IdNumberField, Sex, id_number_mismatches, parse_id_number
+from egov.units.models import AdministrativeUnit
+from egov.units.selectors import CommuneMatch, communes_current
 from procedures.declarations.fields import (
     DayField,
     DayOrYearField,
@@ -111,7 +114,11 @@ def _name(label: Promise, required_message: Promise, **kwargs) -> forms.CharFiel
 
 
 def _address(label: Promise, required_message: Promise, **kwargs) -> forms.CharField:
-    kwargs.setdefault("help_text", _("Số nhà, đường/thôn, xã/phường, quận/huyện, tỉnh/thành phố."))
+    # Since 1/7/2025 a commune sits directly under its province or city: an address names no district.
+    kwargs.setdefault(
+        "help_text",
+        _("Số nhà, đường/thôn, xã/phường, tỉnh/thành phố, ví dụ: số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội."),
+    )
     # Two lines, so a whole address shows on a phone instead of scrolling inside one line.
     kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}))
     return _text(label, required_message, max_length=255, **kwargs)
@@ -137,7 +144,7 @@ class RequesterForm(StepForm):
 
     full_name = _name(_("Họ và tên người yêu cầu"), _("Nhập họ và tên của người yêu cầu."))
     id_number = IdNumberField(error_messages={"required": _("Nhập số định danh cá nhân 12 chữ số.")})
-    residence = _address(_("Nơi cư trú"), _("Nhập nơi cư trú, ví dụ: số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình."))
+    residence = _address(_("Nơi cư trú"), _("Nhập nơi cư trú, ví dụ: số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội."))
 
     @classmethod
     def initial_for(cls, user) -> dict[str, Any]:
@@ -193,7 +200,7 @@ class ChildForm(StepForm):
     )
     hometown = _text(
         _("Quê quán"),
-        _("Nhập quê quán của trẻ, ví dụ: xã Tản Lĩnh, huyện Ba Vì, Hà Nội."),
+        _("Nhập quê quán của trẻ, ví dụ: xã Ba Vì, Hà Nội."),
         help_text=_("Thường là quê của cha (hoặc của mẹ, nếu cha mẹ thỏa thuận)."),
     )
     ethnicity = ethnicity_field()
@@ -273,7 +280,7 @@ class HouseholdForm(_HouseholdStep):
     )
     health_facility = _text(
         _("Nơi đăng ký khám chữa bệnh ban đầu"),
-        _("Nhập nơi khám chữa bệnh ban đầu, ví dụ: Trạm y tế phường Phúc Xá."),
+        _("Nhập nơi khám chữa bệnh ban đầu, ví dụ: Trạm y tế phường Hồng Hà."),
         help_text=_("Trạm y tế hoặc bệnh viện gần nhà, ghi trên thẻ bảo hiểm y tế của trẻ."),
     )
 
@@ -475,8 +482,12 @@ class ExtractForm(StepForm):
     )
     registered_at = _text(
         _("Nơi đã đăng ký"),
-        _("Nhập nơi đã đăng ký, ví dụ: UBND phường Phúc Xá, quận Ba Đình."),
-        help_text=_("Ví dụ: UBND phường Phúc Xá, quận Ba Đình."),
+        _("Nhập nơi đã đăng ký, ví dụ: UBND phường Hồng Hà, Hà Nội."),
+        # A register entry keeps the name of the office of its day, before or after the 2025 reform.
+        help_text=_(
+            "Tên cơ quan như ghi trên giấy tờ lúc đăng ký, ví dụ: UBND phường Hồng Hà, Hà Nội; "
+            "trước 01/07/2025: UBND phường Phúc Xá, quận Ba Đình."
+        ),
     )
     copies = forms.IntegerField(
         label=_("Số bản sao cần cấp"),
@@ -496,30 +507,95 @@ class ExtractForm(StepForm):
 # --- Where to file, and the uploads ----------------------------------------------------------------------
 
 
-class ReceivingUnitForm(PortalFormMixin, forms.Form):
-    """The commune that receives the dossier: the district first, then one of its communes (no script needed)."""
+def commune_label(unit: AdministrativeUnit) -> str:
+    """A commune as a citizen reads it: its name, and its district's when it has one ("Phường Phúc Xá, Quận Ba
+    Đình" before the 2025 reform; "Phường Hồng Hà" since, directly under the city)."""
+    district = unit.district
+    return f"{unit.name}, {district.name}" if district is not None else unit.name
 
-    district = forms.ModelChoiceField(
-        label=_("Quận, huyện, thị xã"),
-        queryset=None,
-        empty_label=_("— Chọn quận, huyện —"),
-        error_messages={
-            "required": _("Chọn quận, huyện nơi bạn nộp hồ sơ."),
-            "invalid_choice": _("Chọn lại quận, huyện."),
-        },
-    )
-    commune = forms.ModelChoiceField(
-        label=_("Xã, phường, thị trấn nhận hồ sơ"),
-        help_text=_("Thường là xã, phường nơi bạn (hoặc cha, mẹ của trẻ, hoặc người đã mất) cư trú."),
-        queryset=None,
-        empty_label=_("— Chọn xã, phường —"),
-        error_messages={"required": _("Chọn xã, phường nhận hồ sơ."), "invalid_choice": _("Chọn lại xã, phường.")},
-    )
 
-    def __init__(self, *args, districts, communes, **kwargs) -> None:
+def predecessors_text(match: CommuneMatch) -> str:
+    """What a search found of a commune's past: the old communes it took over whose name matched."""
+    parts = [
+        (_("gồm một phần %(old)s trước đây") if partly else _("trước đây: %(old)s")) % {"old": commune_label(old)}
+        for old, partly in match.old
+    ]
+    return capfirst("; ".join(parts))
+
+
+class HintedRadioSelect(forms.RadioSelect):
+    """Radio buttons, each with an optional hint under its label, tied to its input (GOV.UK "radio item hints")."""
+
+    def __init__(self, *args, hints: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["district"].queryset = districts
-        self.fields["commune"].queryset = communes
+        self.hints = hints
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None) -> dict[str, Any]:
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        hint = self.hints.get(str(value))
+        if hint:
+            option["hint"] = hint
+            described = f"{option['attrs'].get('aria-describedby', '')} {option['attrs']['id']}_hint"
+            option["attrs"]["aria-describedby"] = described.strip()
+        return option
+
+
+class CommuneSearchForm(PortalFormMixin, forms.Form):
+    """Part of a commune's name, today's or an old one, with or without marks (a GET form: no script needed)."""
+
+    q = forms.CharField(
+        label=_("Tìm xã, phường theo tên"),
+        help_text=_(
+            "Gõ một phần tên, có dấu hoặc không dấu, ví dụ: phuc xa. "
+            "Tên xã, phường trước khi sắp xếp (trước 01/07/2025) cũng tìm được."
+        ),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def query(self) -> str:
+        """The text to look for; nothing when none was typed or it is too long to be a name."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
+class ReceivingUnitForm(PortalFormMixin, forms.Form):
+    """The commune that receives the dossier, among those that exist on `day`: the whole list in a select, or the
+    communes a search found (`matches`) as radio buttons, each saying which old commune it took over."""
+
+    def __init__(self, *args, day: datetime.date, matches: list[CommuneMatch] | None = None, **kwargs) -> None:
+        # The field exists before the mixin's __init__, so it gets the classes of its widget (select or radios).
+        self.base_fields = {"commune": self._commune_field(day, matches)}
+        self.matches = matches or []
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _commune_field(day: datetime.date, matches: list[CommuneMatch] | None) -> forms.ModelChoiceField:
+        # Whatever is shown, any commune that exists on `day` is accepted, and nothing else.
+        field = forms.ModelChoiceField(
+            label=_("Xã, phường nhận hồ sơ"),
+            help_text=_("Thường là xã, phường nơi bạn (hoặc cha, mẹ của trẻ, hoặc người đã mất) cư trú."),
+            queryset=AdministrativeUnit.objects.communes().valid_on(day),
+            widget=(
+                HintedRadioSelect(hints={str(match.unit.pk): predecessors_text(match) for match in matches})
+                if matches
+                else forms.Select
+            ),
+            error_messages={
+                "required": _("Chọn xã, phường nhận hồ sơ."),
+                "invalid_choice": _("Chọn lại xã, phường nhận hồ sơ trong danh sách các xã, phường hiện nay."),
+            },
+        )
+        if matches:
+            field.choices = [(match.unit.pk, commune_label(match.unit)) for match in matches]
+        else:
+            units = communes_current(day)
+            field.choices = [("", _("— Chọn xã, phường —")), *((unit.pk, commune_label(unit)) for unit in units)]
+        return field
+
+    def split_communes(self) -> list[str]:
+        """The old communes found whose territory went to several of the communes listed."""
+        return sorted({commune_label(old) for match in self.matches for old, partly in match.old if partly})
 
 
 class AttachmentsForm(PortalFormMixin, forms.Form):

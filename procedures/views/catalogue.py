@@ -75,7 +75,8 @@ def processing_time_text(procedure: Procedure) -> str:
     urban, rural = procedure.processing_days_urban, procedure.processing_days_rural
     if urban == rural:
         return days_text(urban)
-    return _("%(urban)s nếu bạn ở quận hoặc thị xã; %(rural)s nếu bạn ở huyện") % {
+    # Since the 2025 reform a commune's own kind decides: a phường follows the urban limit, a xã the rural one.
+    return _("%(urban)s nếu nộp tại phường; %(rural)s nếu nộp tại xã") % {
         "urban": days_text(urban),
         "rural": days_text(rural),
     }

@@ -5,6 +5,7 @@ dossier (or filing online for a citizen) at the counter; `selectors.dossier_to_e
 """
 
 import dataclasses
+import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from egov.accounts.models import Role
-from egov.units.models import AdministrativeUnit
+from egov.units.selectors import communes_search, holder_on
 from procedures import declarations
 from procedures.attachments import EDITABLE_STATUSES, attachment_add, attachment_remove
-from procedures.declarations.steps import AttachmentsForm, ReceivingUnitForm, RequesterForm
+from procedures.declarations.steps import AttachmentsForm, CommuneSearchForm, ReceivingUnitForm, RequesterForm
 from procedures.models import Channel, Dossier, Status
 from procedures.selectors import dossier_filed_by, dossier_to_edit, dossiers_of_citizen, procedures_active
 from procedures.services import (
@@ -82,29 +83,26 @@ def _next_slug(procedure, slug: str) -> str:
     return slugs[position + 1] if position + 1 < len(slugs) else REVIEW_STEP
 
 
-def _receiving_unit_form(request: HttpRequest) -> tuple[ReceivingUnitForm, bool]:
-    """The commune form and whether a district is chosen (the first submit, a GET, only picks the district)."""
-    today = timezone.localdate()
-    districts = AdministrativeUnit.objects.districts().valid_on(today).order_by("name")
-    source = request.POST if request.method == "POST" else request.GET
-    district_id = source.get("district") or ""
-    district = districts.filter(pk=district_id).first() if district_id.isdigit() else None
-    communes = AdministrativeUnit.objects.communes().valid_on(today).filter(parent=district).order_by("name")
-    if request.method == "POST":
-        form = ReceivingUnitForm(request.POST, districts=districts, communes=communes)
-    else:
-        form = ReceivingUnitForm(initial={"district": district}, districts=districts, communes=communes)
-    return form, district is not None
+def _receiving_unit_forms(request: HttpRequest, today: datetime.date) -> tuple[CommuneSearchForm, ReceivingUnitForm]:
+    """The search (kept when the choice is sent back with an error) and the choice among today's communes: those
+    the search found, or all of them."""
+    search = CommuneSearchForm(request.POST if request.method == "POST" else request.GET)
+    query = search.query()
+    matches = communes_search(query, day=today) if query else None
+    data = request.POST if request.method == "POST" else None
+    return search, ReceivingUnitForm(data, day=today, matches=matches)
 
 
 def file_start(request: HttpRequest, slug: str) -> HttpResponse:
-    """What the procedure asks for and where to file; POST (with a commune) opens a draft at the first step."""
+    """What the procedure asks for and where to file; POST (with a commune of today) opens a draft at the first
+    step. Drafts begun at a commune abolished since say where they will be filed now."""
     procedure = get_object_or_404(procedures_active(), slug=slug)
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.path)
     if request.user.is_authenticated:
         _citizen_only(request)
-    form, district_chosen = _receiving_unit_form(request)
+    today = timezone.localdate()
+    search, form = _receiving_unit_forms(request, today)
     if request.method == "POST" and form.is_valid():
         dossier = dossier_create_draft(
             procedure=procedure,
@@ -114,7 +112,10 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return redirect(_step_url(dossier, declarations.step_slugs(procedure)[0]))
     drafts = (
-        dossiers_of_citizen(request.user).filter(procedure=procedure, status__in=EDITABLE_STATUSES)
+        [
+            (draft, holder_on(draft.unit, today))
+            for draft in dossiers_of_citizen(request.user).filter(procedure=procedure, status__in=EDITABLE_STATUSES)
+        ]
         if request.user.is_authenticated
         else []
     )
@@ -124,8 +125,8 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
         "procedures/filing/start.html",
         {
             "procedure": procedure,
+            "search": search,
             "form": form,
-            "district_chosen": district_chosen,
             "steps": steps,
             "documents": declarations.documents_of(procedure),
             "drafts": drafts,
@@ -331,6 +332,8 @@ def file_review(request: HttpRequest, uuid) -> HttpResponse:
             "dossier": dossier,
             "procedure": procedure,
             "sections": sections,
+            # Where submitting files it: for a draft begun at a commune abolished since, the successor holding it.
+            "filed_at": holder_on(dossier.unit, timezone.localdate()),
             "problems": [(_step_url(dossier, slug), message) for slug, message in _problems(dossier)],
             "late_notice": declarations.late_notice(procedure, dossier.data, on=timezone.localdate()),
             "back_url": _step_url(dossier, declarations.step_slugs(procedure)[-1]),

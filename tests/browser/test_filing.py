@@ -10,11 +10,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from egov.accounts.models import Role, User
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
 from procedures.models import Dossier, Status
 from tests.browser.axe import axe_violations, describe
 from tests.conftest import save_screenshot, wait_for_heading
-from tests.procedures.conftest import make_procedure
+
+# make_procedure, and fixtures found by pytest by their names here.
+from tests.procedures.conftest import city, commune_a, commune_b, district, make_procedure, old_commune_a, old_commune_b  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,17 +39,11 @@ def _vietnamese_phone(browser) -> None:
 
 
 @pytest.fixture
-def world():
-    city = AdministrativeUnit.objects.create(
-        code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
-    )
-    district = AdministrativeUnit.objects.create(
-        code="001", name="Quận Ba Đình", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
-    )
-    for code, name in (("00001", "Phường Phúc Xá"), ("00004", "Phường Trúc Bạch")):
-        AdministrativeUnit.objects.create(
-            code=code, name=name, kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
-        )
+def world(request):
+    """Both trees (Phường Phúc Xá and Trúc Bạch of Quận Ba Đình before the reform; Phường Hồng Hà and Ba Đình
+    today, by their fixtures), the 3-in-1 birth procedure and the citizen Nguyễn Văn An."""
+    for unit in ("commune_a", "commune_b"):
+        request.getfixturevalue(unit)
     procedure = make_procedure(
         code="HT-KS-LT",
         slug="lien-thong-khai-sinh-thuong-tru-bhyt",
@@ -121,15 +116,12 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     birth = (datetime.date.today() - datetime.timedelta(days=20)).strftime("%d/%m/%Y")
     sign_in(browser, live_server, citizen)
 
-    # Start: what to prepare, then where to file (district, then commune: no script needed).
+    # Start: what to prepare, then where to file (today's communes in one list: no district, no script needed).
     browser.get(f"{live_server.url}/thu-tuc/{procedure.slug}/nop/")
     assert "Giấy chứng sinh" in browser.find_element(By.TAG_NAME, "main").text
     assert "Tờ khai đăng ký khai sinh" not in browser.find_element(By.TAG_NAME, "main").text
     check_page(browser, "01-start")
-    Select(browser.find_element(By.ID, "id_district")).select_by_visible_text("Quận Ba Đình")
-    click(browser, "#district-form button")
-    WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.ID, "id_commune"))
-    Select(browser.find_element(By.ID, "id_commune")).select_by_visible_text("Phường Phúc Xá")
+    Select(browser.find_element(By.ID, "id_commune")).select_by_visible_text("Phường Hồng Hà")
     check_page(browser, "02-start-commune")
     click(browser, "#commune-form button")
 
@@ -137,7 +129,7 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     wait_for_heading(browser, "Người đi đăng ký")
     assert "Bước 1 / 7" in browser.find_element(By.TAG_NAME, "main").text
     assert browser.find_element(By.ID, "id_full_name").get_attribute("value") == "Nguyễn Văn An"
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
     click(browser, "label[for='id_relationship_0']")
     check_page(browser, "03-requester")
     press(browser, "Lưu và tiếp tục")
@@ -148,7 +140,7 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     click(browser, "label[for='id_sex_1']")
     fill(browser, "id_birth_date", "15/15/2016")
     fill(browser, "id_birth_place", "Bệnh viện Phụ sản Hà Nội")
-    fill(browser, "id_hometown", "Xã Tản Lĩnh, huyện Ba Vì, Hà Nội")
+    fill(browser, "id_hometown", "Xã Ba Vì, Hà Nội")
     press(browser, "Lưu và tiếp tục")
     WebDriverWait(browser, 10).until(lambda driver: driver.title.startswith("Lỗi:"))
     summary = browser.find_element(By.CSS_SELECTOR, ".portal-error-summary")
@@ -176,7 +168,7 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     wait_for_heading(browser, "Thông tin người mẹ")
     assert browser.find_element(By.ID, "id_full_name").get_attribute("value") == "Trần Thị Bình"
     fill(browser, "id_birth_date", "1995")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
     fill(browser, "id_id_number", "001195000001")
     check_page(browser, "06-mother-resumed")
     press(browser, "Lưu và tiếp tục")
@@ -185,16 +177,16 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     wait_for_heading(browser, "Thông tin người cha")
     fill(browser, "id_full_name", "Nguyễn Văn An")
     fill(browser, "id_birth_date", "12/05/1990")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
     fill(browser, "id_id_number", "001090012345")
     press(browser, "Lưu và tiếp tục")
 
     # Step 5: residence and health card.
     wait_for_heading(browser, "Đăng ký thường trú và thẻ bảo hiểm y tế")
     fill(browser, "id_household_head", "Nguyễn Văn An")
-    fill(browser, "id_household_address", "Số 12 phố Phúc Xá, Ba Đình, Hà Nội")
+    fill(browser, "id_household_address", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
     fill(browser, "id_relationship_to_head", "Con")
-    fill(browser, "id_health_facility", "Trạm y tế phường Phúc Xá")
+    fill(browser, "id_health_facility", "Trạm y tế phường Hồng Hà")
     check_page(browser, "07-household")
     press(browser, "Lưu và tiếp tục")
 
@@ -209,7 +201,7 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     wait_for_heading(browser, "Kiểm tra lại trước khi nộp")
     main = browser.find_element(By.TAG_NAME, "main").text
     assert "Bước 7 / 7" in main
-    assert birth in main and "Phường Phúc Xá" in main and "giay-chung-sinh.pdf" in main
+    assert birth in main and "Phường Hồng Hà" in main and "giay-chung-sinh.pdf" in main
     assert len(browser.find_elements(By.LINK_TEXT, "Thay đổi")) == 0  # the hidden part makes each link unique
     assert len(browser.find_elements(By.PARTIAL_LINK_TEXT, "Thay đổi")) == 6
     check_page(browser, "09-review")
@@ -230,3 +222,50 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     WebDriverWait(browser, 10).until(lambda driver: dossier.code in driver.find_element(By.TAG_NAME, "main").text)
     assert dossier.code in browser.find_element(By.TAG_NAME, "main").text
     save_screenshot(browser, "filing-11-my-dossiers")
+
+
+def test_a_citizen_finds_the_ward_by_its_old_name_typed_without_marks(browser, live_server, world):
+    """The picker on a 390 px phone: "phuc xa" finds Phường Hồng Hà, said to have been Phúc Xá; a missing choice
+    is explained and keeps the search; the chosen ward opens the declaration."""
+    procedure, citizen = world
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    )
+    sign_in(browser, live_server, citizen)
+    browser.get(f"{live_server.url}/thu-tuc/{procedure.slug}/nop/")
+    fill(browser, "id_q", "phuc xa")
+    press(browser, "Tìm")
+    WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, "input[type=radio]"))
+
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Tìm thấy 1 xã, phường cho “phuc xa”." in main
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='id_commune_0']")
+    assert label.text == "Phường Hồng Hà"
+    assert browser.find_element(By.ID, "id_commune_0_hint").text == "Trước đây: Phường Phúc Xá, Quận Ba Đình"
+    search_label, search_hint, search_box = (
+        browser.find_element(By.CSS_SELECTOR, "label[for='id_q']"),
+        browser.find_element(By.ID, "id_q_hint"),
+        browser.find_element(By.ID, "id_q"),
+    )
+    # Label above the field, hint under the label; every target at least 44 px high.
+    assert search_label.rect["y"] < search_hint.rect["y"] < search_box.rect["y"]
+    for element in (search_box, label, *browser.find_elements(By.CSS_SELECTOR, "main form button")):
+        assert element.rect["height"] >= 44, (element.tag_name, element.text, element.rect)
+    check_page(browser, "picker-01-found")
+
+    press(browser, "Bắt đầu khai")
+    WebDriverWait(browser, 10).until(lambda driver: driver.title.startswith("Lỗi:"))
+    summary = browser.find_element(By.CSS_SELECTOR, ".portal-error-summary")
+    assert "Chọn xã, phường nhận hồ sơ." in summary.text
+    assert browser.find_element(By.ID, "id_q").get_attribute("value") == "phuc xa"
+    summary.find_element(By.TAG_NAME, "a").click()  # to the first radio button, beside the message
+    assert browser.switch_to.active_element.get_attribute("id") == "id_commune_0"
+    assert "Chọn xã, phường nhận hồ sơ." in browser.find_element(By.ID, "id_commune_error").text
+    check_page(browser, "picker-02-nothing-chosen")
+
+    click(browser, "label[for='id_commune_0']")
+    assert browser.find_element(By.ID, "id_commune_0").is_selected()
+    press(browser, "Bắt đầu khai")
+    wait_for_heading(browser, "Người đi đăng ký")
+    assert Dossier.objects.get().unit.code == "00097"  # Phường Hồng Hà
+    check_page(browser, "picker-03-first-step")

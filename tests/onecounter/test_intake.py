@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from egov.accounts.models import Role
 from procedures import declarations
 from procedures.models import Channel, Dossier, DossierEvent, FormKind, Status
 from procedures.services import (
@@ -15,6 +16,7 @@ from procedures.services import (
     dossier_request_supplement,
     dossier_start,
 )
+from tests.procedures.conftest import make_user
 from tests.procedures.test_filing import ANSWERS, post_step, procedure_of, walk
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +80,7 @@ def test_an_officer_enters_a_dossier_for_each_channel(officer_client, one_stop_a
     assert response.url == done
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED
-    assert dossier.code.startswith("00001-")
+    assert dossier.code.startswith("00097-")
     assert dossier.channel == channel and dossier.applicant == citizen
     assert dossier.requester_name == ANSWERS["nguoi-yeu-cau"]["full_name"]
     assert dossier.due_at == dossier_compute_due(dossier=dossier, received_at=dossier.received_at)
@@ -171,7 +173,8 @@ def test_the_intake_page_asks_procedure_channel_id_and_phone(officer_client, com
         assert text in page
     assert 'name="id_number"' in page and 'name="contact_phone"' in page
     assert 'name="commune"' not in page and 'name="unit"' not in page
-    assert "Phường Phúc Xá" in page
+    # The officer's own commune of today receives it: no unit to pick.
+    assert "Phường Hồng Hà" in page
     # The counter channel is preselected and the cursor starts on the first procedure.
     assert re.search(r'value="counter"[^>]*checked', page)
     assert page.count("autofocus") == 1
@@ -233,6 +236,25 @@ def test_only_a_one_stop_officer_opens_the_intake_page(client, citizen, justice_
         client.force_login(user)
         assert client.get(INTAKE).status_code == 403, user
         assert client.post(INTAKE, {}).status_code == 403, user
+
+
+def test_an_officer_of_a_commune_merged_away_is_refused_with_the_reason(client, old_commune_a, citizen):
+    client.force_login(make_user("motcua.phucxa", Role.ONE_STOP, old_commune_a))
+    procedure = procedure_of(FormKind.BIRTH)
+    for response in (client.get(INTAKE), client.post(INTAKE, {"procedure": procedure.pk, "channel": "counter"})):
+        assert response.status_code == 403
+        assert "Đơn vị của bạn không còn từ sau khi sắp xếp đơn vị hành chính" in response.content.decode()
+    assert not Dossier.objects.exists()
+
+
+def test_an_officer_enters_a_dossier_on_the_real_date_at_the_commune_of_today(officer_client, commune_a):
+    """No frozen clock: the counter's code carries the officer's commune of today, whatever today is."""
+    dossier = intake(officer_client, procedure_of(FormKind.MARITAL_STATUS))
+    walk(officer_client, dossier)
+    submit(officer_client, dossier)
+    dossier.refresh_from_db()
+    assert dossier.unit == commune_a and dossier.unit.is_valid_on(timezone.localdate())
+    assert re.fullmatch(r"00097-\d{6}-0001", dossier.code)
 
 
 def test_an_officer_of_another_commune_gets_404(client, one_stop_b, justice_a, counter_draft):

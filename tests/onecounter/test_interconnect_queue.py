@@ -216,7 +216,7 @@ def test_the_record_page_shows_what_was_sent_every_attempt_and_the_reason(failed
     assert "422" in page
     assert "Không tìm thấy địa chỉ trong cơ sở dữ liệu cư trú." in page, "the agency's answer and the reason"
     assert " ms" in page
-    assert "Hộ gia đình" in page and "Số 12 phố Phúc Xá, Ba Đình, Hà Nội" in page, "the payload as rows"
+    assert "Hộ gia đình" in page and "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội" in page, "the payload as rows"
     assert "Nguyễn Minh Anh" in page
     assert residence.due_at.astimezone().strftime("%d/%m/%Y") in page
     assert f'action="{resend_url(residence)}"' in page, "the commune's officer may re-send it"

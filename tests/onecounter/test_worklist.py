@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from egov.accounts.models import Role
-from procedures.models import Dossier, Status
+from procedures.models import Channel, Dossier, Status
+from procedures.services import dossier_create_draft, dossier_submit
 from tests.onecounter.conftest import filed
 from tests.procedures.conftest import make_user
 from tests.procedures.test_filing import procedure_of
+from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -128,14 +130,26 @@ def test_a_citizens_draft_is_not_on_any_list(one_stop, draft):
     assert shown(one_stop, "tat-ca") == []
 
 
-def test_the_lists_are_for_officers_who_handle_dossiers(client, citizen, commune_a, submitted):
+def test_the_lists_are_for_officers_who_handle_dossiers(
+    client, clock, citizen, city, district, old_commune_a, commune_a, submitted
+):
+    # A dossier Phường Phúc Xá received before the reform; `submitted` is Phường Hồng Hà's of today.
+    clock.set(at(2025, 6, 20, 9))
+    draft = dossier_create_draft(
+        procedure=submitted.procedure, unit=old_commune_a, applicant=citizen, channel=Channel.ONLINE_SELF
+    )
+    before = dossier_submit(dossier=draft, actor=citizen)
+    clock.set(at(2026, 12, 7, 9))
     assert client.get(list_url("tat-ca")).status_code == 302
     client.force_login(citizen)
     assert client.get(list_url("tat-ca")).status_code == 403
-    client.force_login(make_user("congan.a", Role.POLICE, commune_a.parent))
+    client.force_login(make_user("congan.a", Role.POLICE, commune_a))
     assert client.get(list_url("tat-ca")).status_code == 403
-    client.force_login(make_user("quan.a", Role.DISTRICT, commune_a.parent))
-    assert shown(client, "tat-ca") == [submitted.code]
+    # The staff of a district of before read its communes' history, not the communes of today.
+    client.force_login(make_user("quan.badinh", Role.DISTRICT, district))
+    assert shown(client, "tat-ca") == [before.code]
+    client.force_login(make_user("thanhpho", Role.CITY, city))
+    assert set(shown(client, "tat-ca")) == {submitted.code, before.code}
 
 
 def test_an_unknown_list_is_not_found_and_post_is_refused(one_stop):

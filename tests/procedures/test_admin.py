@@ -40,7 +40,7 @@ def test_the_dossier_list_shows_and_finds_by_code(city_admin, received):
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [received]
     html = response.text
-    for shown in (received.code, "Đăng ký khai sinh", "Phường Phúc Xá", "Đã tiếp nhận"):
+    for shown in (received.code, "Đăng ký khai sinh", "Phường Hồng Hà", "Đã tiếp nhận"):
         assert shown in html
 
 

@@ -244,7 +244,7 @@ def test_urban_and_rural_time_limits_are_both_given_when_they_differ():
     with translation.override("vi"):
         text = processing_time_text(procedure)
 
-    assert text == "2,5 ngày làm việc nếu bạn ở quận hoặc thị xã; 3 ngày làm việc nếu bạn ở huyện"
+    assert text == "2,5 ngày làm việc nếu nộp tại phường; 3 ngày làm việc nếu nộp tại xã"
 
 
 @pytest.mark.parametrize(

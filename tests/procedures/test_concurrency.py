@@ -72,8 +72,8 @@ def test_twenty_parallel_submissions_get_twenty_consecutive_codes(citizen, commu
     results, errors = race([lambda draft=draft: dossier_submit(dossier=draft, actor=citizen) for draft in drafts])
 
     assert errors == []
-    assert sorted(dossier.code for dossier in results) == [f"00001-261207-{n:04d}" for n in range(1, 21)]
-    assert sorted(Dossier.objects.values_list("code", flat=True)) == [f"00001-261207-{n:04d}" for n in range(1, 21)]
+    assert sorted(dossier.code for dossier in results) == [f"00097-261207-{n:04d}" for n in range(1, 21)]
+    assert sorted(Dossier.objects.values_list("code", flat=True)) == [f"00097-261207-{n:04d}" for n in range(1, 21)]
     assert len(gateway.sms_outbox) == 20
 
 

@@ -146,7 +146,7 @@ def test_an_online_dossier_sent_during_tet_is_due_the_first_working_day_after(
         procedure=birth_procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF
     )
     dossier = dossier_submit(dossier=draft, actor=citizen)
-    assert dossier.code == "00001-260223-0001"
+    assert dossier.code == "00097-260223-0001"
     clock.now = at(2026, 2, 23, 9)
 
     dossier = dossier_receive(dossier=dossier, officer=one_stop_a)
@@ -158,7 +158,8 @@ def test_an_online_dossier_sent_during_tet_is_due_the_first_working_day_after(
 
 
 def test_a_procedure_may_give_urban_and_rural_communes_different_limits(clock, one_stop_a, rural_commune):
-    # Hanoi 2016: the health-insurance card takes 2.5 working days in urban districts and 3 in rural ones.
+    # Hanoi 2016: the health-insurance card takes 2.5 working days in urban districts and 3 in rural ones; since the
+    # reform a phường (commune A) follows the urban limit and a xã the rural one.
     procedure = make_procedure("BHYT", form_kind="birth_3in1", days="2.5", rural_days="3", name="Liên thông")
     one_stop_rural = make_user("motcua.tanlinh", Role.ONE_STOP, rural_commune, full_name="Kiều Văn Sơn")
 
@@ -167,6 +168,22 @@ def test_a_procedure_may_give_urban_and_rural_communes_different_limits(clock, o
 
     assert fresh(urban).due_at == at(2026, 12, 9, 12)
     assert fresh(rural).due_at == at(2026, 12, 9, 17)
+
+
+def test_urban_or_rural_comes_from_the_district_before_the_reform_and_the_communes_kind_after(
+    commune_a, rural_commune, old_commune_a, old_rural_commune
+):
+    procedure = make_procedure("BHYT", form_kind="birth_3in1", days="2.5", rural_days="3", name="Liên thông")
+    limits = {
+        unit.name: procedure.processing_days_for(unit)
+        for unit in (commune_a, rural_commune, old_commune_a, old_rural_commune)
+    }
+    assert limits == {
+        "Phường Hồng Hà": Decimal("2.5"),  # a phường directly under the city
+        "Xã Ba Vì": Decimal("3"),  # a xã directly under the city
+        "Phường Phúc Xá": Decimal("2.5"),  # as Quận Ba Đình did
+        "Xã Minh Quang": Decimal("3"),  # as Huyện Ba Vì did
+    }
 
 
 # --- supplement: the clock pauses and resumes -----------------------------------------------------------

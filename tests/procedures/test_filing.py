@@ -1,16 +1,21 @@
 """Filing online: the start page, every step of the seven declarations, drafts, review, submission, access."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
+from egov.workcal.calendar import get_calendar
 from procedures import declarations
 from procedures.declarations.samples import sample_answers
-from procedures.models import Dossier, DossierEvent, FormKind, Status
-from procedures.services import dossier_request_supplement, dossier_submit
+from procedures.models import Channel, Dossier, DossierEvent, FormKind, Status
+from procedures.services import dossier_create_draft, dossier_request_supplement, dossier_submit
 from tests.procedures.conftest import make_procedure
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +51,7 @@ def procedure_of(kind: str, **fields):
 def start(client: Client, procedure, commune) -> Dossier:
     response = client.post(
         reverse("procedures:file-start", kwargs={"slug": procedure.slug}),
-        {"district": commune.parent_id, "commune": commune.pk},
+        {"commune": commune.pk},
     )
     dossier = Dossier.objects.latest("pk")
     first = declarations.step_slugs(procedure)[0]
@@ -97,31 +102,173 @@ def test_a_citizen_files_every_kind_of_declaration(citizen_client, commune_a, ki
     done = citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}), follow=True)
     dossier.refresh_from_db()
     assert dossier.status == Status.SUBMITTED
-    assert dossier.code.startswith("00001-")
+    assert dossier.code.startswith("00097-")
     assert dossier.code in done.content.decode()
     assert not dossier.is_late
     assert set(dossier.data) == {slug for slug in slugs if slug != declarations.ATTACHMENTS_STEP}
 
 
-def test_start_page_asks_for_the_district_then_the_commune_without_script(citizen_client, commune_a, commune_b):
+# --- Where to file: today's communes, found by name, without script ------------------------------------
+
+
+def start_url(procedure) -> str:
+    return reverse("procedures:file-start", kwargs={"slug": procedure.slug})
+
+
+def choices(page: str) -> list[str]:
+    """The communes offered, in page order: the options of the select, or the labels of the radio buttons."""
+    select = re.search(r'<select name="commune".*?</select>', page, re.S)
+    if select:
+        return [
+            label for value, label in re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select[0]) if value
+        ]
+    return re.findall(r'<input type="radio" name="commune"[^>]*><label[^>]*>([^<]*)</label>', page)
+
+
+def hint_of(page: str, unit) -> str:
+    """The hint under the radio button of `unit`, tied to it by aria-describedby."""
+    radio = re.search(rf'<input type="radio" name="commune" value="{unit.pk}"[^>]*>', page)
+    assert radio, f"no radio button for {unit}"
+    hint_id = re.search(r'aria-describedby="[^"]*\b(id_commune_\d+_hint)"', radio[0])[1]
+    return re.search(rf'<div id="{hint_id}"[^>]*>([^<]*)</div>', page)[1]
+
+
+def test_the_start_page_offers_todays_communes_in_one_list(citizen_client, commune_a, commune_b, rural_commune):
+    page = citizen_client.get(start_url(procedure_of(FormKind.BIRTH))).content.decode()
+    # No district step: the communes of today in Vietnamese alphabetical order, none of before the reform.
+    assert choices(page) == ["Phường Ba Đình", "Phường Hồng Hà", "Xã Ba Vì"]
+    assert 'name="district"' not in page and "Phúc Xá" not in page and "Quận" not in page
+    # A search is a plain GET form; choosing is a plain POST form: no script on the page.
+    assert re.search(r'<form method="get" action="[^"]*" id="commune-search" role="search"', page)
+    assert re.search(r'<form method="post" action="[^"]*" id="commune-form"', page)
+    assert "<script" not in page and "Cần sửa" not in page
+
+
+def test_a_commune_under_a_district_is_shown_with_its_district(citizen_client, city):
+    # Today's Hanoi has no district level; were there one, each commune would be named with its district.
+    district = AdministrativeUnit.objects.create(
+        code="999", name="Quận Mới", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
+    )
+    AdministrativeUnit.objects.create(
+        code="99999", name="Phường Mới", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
+    )
+    page = citizen_client.get(start_url(procedure_of(FormKind.BIRTH))).content.decode()
+    assert choices(page) == ["Phường Mới, Quận Mới"]
+
+
+@pytest.mark.parametrize("query", ["Hồng Hà", "hong ha", "HỒNG  hà", "Phường Hồng Hà", "phuong hong", "ồng H"])
+def test_a_search_finds_a_commune_with_or_without_marks(citizen_client, commune_a, commune_b, query):
+    page = citizen_client.get(start_url(procedure_of(FormKind.BIRTH)), {"q": query}).content.decode()
+    assert choices(page) == ["Phường Hồng Hà"]
+    assert f"Tìm thấy 1 xã, phường cho “{escape(query)}”." in page
+    assert f'name="q" value="{escape(query)}"' in page  # the search box keeps what was typed
+
+
+def test_an_old_name_finds_the_commune_that_took_it_over(citizen_client, commune_a, commune_b):
+    page = citizen_client.get(start_url(procedure_of(FormKind.BIRTH)), {"q": "phuc xa"}).content.decode()
+    assert choices(page) == ["Phường Hồng Hà"]
+    assert hint_of(page, commune_a) == "Trước đây: Phường Phúc Xá, Quận Ba Đình"
+
+
+def test_an_old_commune_split_between_several_lists_each_of_them(citizen_client, commune_a, commune_b, old_commune_b):
+    # Part of Trúc Bạch went to Hồng Hà; Ba Đình holds its records.
+    UnitSuccession.objects.create(old_unit=old_commune_b, new_unit=commune_a)
+    page = citizen_client.get(start_url(procedure_of(FormKind.BIRTH)), {"q": "Truc Bach"}).content.decode()
+    assert choices(page) == ["Phường Ba Đình", "Phường Hồng Hà"]
+    for unit in (commune_a, commune_b):
+        assert hint_of(page, unit) == "Gồm một phần Phường Trúc Bạch, Quận Ba Đình trước đây"
+    assert "Phường Trúc Bạch, Quận Ba Đình trước đây nay thuộc về nhiều xã, phường." in page
+
+
+def test_a_name_found_nowhere_says_so_and_offers_the_whole_list(citizen_client, commune_a, commune_b):
+    page = citizen_client.get(start_url(procedure_of(FormKind.BIRTH)), {"q": "Hoàn Kiếm"}).content.decode()
+    assert "Không tìm thấy xã, phường nào có tên chứa “Hoàn Kiếm”." in page
+    assert choices(page) == ["Phường Ba Đình", "Phường Hồng Hà"]
+
+
+def test_choosing_a_commune_found_by_search_opens_the_draft_there(citizen_client, commune_a):
     procedure = procedure_of(FormKind.BIRTH)
-    url = reverse("procedures:file-start", kwargs={"slug": procedure.slug})
-    first = citizen_client.get(url).content.decode()
-    assert "Quận Ba Đình" in first and 'name="commune"' not in first
-    second = citizen_client.get(url, {"district": commune_a.parent_id}).content.decode()
-    assert "Phường Phúc Xá" in second and "Phường Trúc Bạch" in second
-    assert "Cần sửa" not in second
-    missing = citizen_client.post(url, {"district": commune_a.parent_id})
-    assert "Chọn xã, phường nhận hồ sơ." in missing.content.decode()
+    response = citizen_client.post(start_url(procedure), {"q": "phuc xa", "commune": commune_a.pk})
+    dossier = Dossier.objects.get()
+    assert response.url == reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "nguoi-yeu-cau"})
+    assert (dossier.unit, dossier.status, dossier.applicant.username) == (commune_a, Status.DRAFT, "001090012345")
+
+
+def test_a_commune_that_no_longer_exists_is_refused(citizen_client, commune_a, old_commune_a):
+    response = citizen_client.post(start_url(procedure_of(FormKind.BIRTH)), {"commune": old_commune_a.pk})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count("Chọn lại xã, phường nhận hồ sơ trong danh sách các xã, phường hiện nay.") == 2
     assert not Dossier.objects.exists()
 
 
-def test_the_commune_must_belong_to_the_district(citizen_client, commune_a, rural_commune):
-    procedure = procedure_of(FormKind.BIRTH)
-    url = reverse("procedures:file-start", kwargs={"slug": procedure.slug})
-    response = citizen_client.post(url, {"district": commune_a.parent_id, "commune": rural_commune.pk})
-    assert "Chọn lại xã, phường." in response.content.decode()
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ({}, "Chọn xã, phường nhận hồ sơ."),
+        ({"commune": ""}, "Chọn xã, phường nhận hồ sơ."),
+        ({"commune": "999999"}, "Chọn lại xã, phường nhận hồ sơ trong danh sách các xã, phường hiện nay."),
+        ({"commune": "9" * 30}, "Chọn lại xã, phường nhận hồ sơ trong danh sách các xã, phường hiện nay."),
+        ({"commune": "Hồng Hà"}, "Chọn lại xã, phường nhận hồ sơ trong danh sách các xã, phường hiện nay."),
+    ],
+    ids=["missing", "empty", "unknown-id", "huge-id", "not-an-id"],
+)
+def test_a_bad_choice_is_explained_beside_the_field_and_in_the_summary(citizen_client, commune_a, sent, message):
+    response = citizen_client.post(start_url(procedure_of(FormKind.BIRTH)), sent)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.count(message) == 2  # in the summary and beside the field
+    assert 'href="#id_commune"' in page and 'aria-invalid="true"' in page
+    assert "<title>Lỗi:" in page
     assert not Dossier.objects.exists()
+
+
+def test_a_bad_choice_keeps_the_search(citizen_client, commune_a, commune_b):
+    response = citizen_client.post(start_url(procedure_of(FormKind.BIRTH)), {"q": "phuc xa"})
+    page = response.content.decode()
+    assert page.count("Chọn xã, phường nhận hồ sơ.") == 2
+    assert 'name="q" value="phuc xa"' in page and 'type="hidden" name="q" value="phuc xa"' in page
+    assert choices(page) == ["Phường Hồng Hà"]
+    assert 'href="#id_commune_0"' in page
+
+
+def test_a_citizen_files_at_a_ward_of_today_on_the_real_date(citizen_client, commune_a, commune_b):
+    """No frozen clock: whatever today is (after the reform), the ward found by name receives the dossier."""
+    procedure = procedure_of(FormKind.EXTRACT_COPY)
+    found = citizen_client.get(start_url(procedure), {"q": "hong ha"}).content.decode()
+    assert choices(found) == ["Phường Hồng Hà"]
+    dossier = start(citizen_client, procedure, commune_a)
+    walk(citizen_client, dossier)
+    citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+
+    dossier.refresh_from_db()
+    received_on = get_calendar().receipt_start(dossier.submitted_at)
+    assert dossier.status == Status.SUBMITTED and dossier.unit == commune_a
+    assert dossier.unit.is_valid_on(timezone.localdate())
+    assert dossier.code == f"00097-{timezone.localtime(received_on):%y%m%d}-0001"
+
+
+def test_a_draft_begun_at_an_abolished_commune_says_where_it_goes_and_is_filed_there(
+    citizen_client, citizen, old_commune_a, commune_a
+):
+    procedure = procedure_of(FormKind.EXTRACT_COPY)
+    draft = dossier_create_draft(
+        procedure=procedure, unit=old_commune_a, applicant=citizen, channel=Channel.ONLINE_SELF
+    )
+    moved = (
+        "Phường Phúc Xá, Quận Ba Đình không còn sau khi sắp xếp đơn vị hành chính: "
+        "hồ sơ sẽ được nộp tại Phường Hồng Hà."
+    )
+    assert moved in citizen_client.get(start_url(procedure)).content.decode()
+    walk(citizen_client, draft)
+    review = citizen_client.get(reverse("procedures:file-review", kwargs={"uuid": draft.uuid})).content.decode()
+    assert "Phường Hồng Hà, Thành phố Hà Nội" in review and moved in review
+
+    citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": draft.uuid}))
+
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED and draft.unit == commune_a and draft.code.startswith("00097-")
+    assert moved not in citizen_client.get(start_url(procedure)).content.decode()
 
 
 def test_the_requester_is_prefilled_from_the_account(citizen_client, commune_a):

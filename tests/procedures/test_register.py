@@ -63,7 +63,8 @@ def approved(procedure, officers, **kwargs) -> RegisterEntry:
 
 
 def series() -> list[tuple]:
-    return list(RegisterEntry.objects.values_list("unit__code", "book", "year", "number", "book_number"))
+    entries = RegisterEntry.objects.order_by("unit__code", "book", "year", "number")
+    return list(entries.values_list("unit__code", "book", "year", "number", "book_number"))
 
 
 def approve_event(dossier: Dossier) -> DossierEvent:
@@ -112,13 +113,13 @@ def test_books_communes_and_years_each_have_their_own_series(
     approved(birth_procedure, officers_a)
 
     assert series() == [
-        ("00001", "birth", 2026, 1, "01/2026"),
-        ("00001", "birth", 2026, 2, "01/2026"),
-        ("00001", "birth", 2027, 1, "01/2027"),
-        ("00001", "death", 2026, 1, "01/2026"),
-        ("00001", "death", 2026, 2, "01/2026"),
-        ("00001", "death", 2027, 1, "01/2027"),
         ("00004", "birth", 2026, 1, "01/2026"),
+        ("00097", "birth", 2026, 1, "01/2026"),
+        ("00097", "birth", 2026, 2, "01/2026"),
+        ("00097", "birth", 2027, 1, "01/2027"),
+        ("00097", "death", 2026, 1, "01/2026"),
+        ("00097", "death", 2026, 2, "01/2026"),
+        ("00097", "death", 2027, 1, "01/2027"),
     ]
 
 

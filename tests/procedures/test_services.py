@@ -87,12 +87,41 @@ def test_submit_gives_the_code_and_the_event(walk, clock, citizen):
     dossier = walk(dossier_submit, actor=citizen)
 
     assert dossier.status == Status.SUBMITTED
-    assert dossier.code == "00001-261207-0001"
+    assert dossier.code == "00097-261207-0001"
     assert dossier.submitted_at == clock.now
-    assert fresh(dossier).code == "00001-261207-0001"
+    assert fresh(dossier).code == "00097-261207-0001"
     event = last_event(dossier)
     assert event_row(event) == ("submit", citizen, Status.DRAFT, Status.SUBMITTED, "")
     assert event.at == clock.now
+
+
+@pytest.fixture
+def draft_before_the_reform(clock, citizen, old_commune_a, commune_a, birth_procedure):
+    """A citizen's online draft begun at Phường Phúc Xá on Friday 20/06/2025, before the reform."""
+    clock.set(at(2025, 6, 20, 9))
+    return dossier_create_draft(
+        procedure=birth_procedure, unit=old_commune_a, applicant=citizen, channel=Channel.ONLINE_SELF
+    )
+
+
+def test_a_draft_begun_at_an_abolished_commune_is_filed_at_the_one_holding_its_records(
+    clock, draft_before_the_reform, citizen, commune_a, one_stop_a
+):
+    clock.set(at(*MONDAY, 9))
+
+    dossier = dossier_submit(dossier=draft_before_the_reform, actor=citizen)
+
+    assert (fresh(dossier).unit, fresh(dossier).code) == (commune_a, "00097-261207-0001")
+    # Hồng Hà's counter receives it like any of its own.
+    assert dossier_receive(dossier=dossier, officer=one_stop_a).status == Status.RECEIVED
+
+
+def test_a_draft_submitted_before_the_reform_stays_at_its_commune(clock, draft_before_the_reform, citizen):
+    clock.set(at(2025, 6, 30, 9))
+
+    dossier = dossier_submit(dossier=draft_before_the_reform, actor=citizen)
+
+    assert (fresh(dossier).unit.name, fresh(dossier).code) == ("Phường Phúc Xá", "00001-250630-0001")
 
 
 def test_submit_records_a_late_registration_with_the_transition(draft, citizen):
@@ -197,14 +226,14 @@ def test_codes_count_per_unit_per_day(clock, citizen, other_citizen, commune_a, 
         )
         return dossier_submit(dossier=draft, actor=applicant).code
 
-    assert filed(citizen, commune_a, at(*MONDAY, 9)) == "00001-261207-0001"
-    assert filed(other_citizen, commune_a, at(*MONDAY, 10)) == "00001-261207-0002"
+    assert filed(citizen, commune_a, at(*MONDAY, 9)) == "00097-261207-0001"
+    assert filed(other_citizen, commune_a, at(*MONDAY, 10)) == "00097-261207-0002"
     assert filed(citizen, commune_b, at(*MONDAY, 10)) == "00004-261207-0001"
     # After the 15:00 cut-off the dossier belongs to the next working day, and so does its code.
-    assert filed(citizen, commune_a, at(*MONDAY, 15, 1)) == "00001-261208-0001"
+    assert filed(citizen, commune_a, at(*MONDAY, 15, 1)) == "00097-261208-0001"
     # A Saturday filing is received on Monday.
-    assert filed(citizen, commune_a, at(2026, 12, 12, 10)) == "00001-261214-0001"
-    assert filed(other_citizen, commune_a, at(2026, 12, 8, 9)) == "00001-261208-0002"
+    assert filed(citizen, commune_a, at(2026, 12, 12, 10)) == "00097-261214-0001"
+    assert filed(other_citizen, commune_a, at(2026, 12, 8, 9)) == "00097-261208-0002"
 
 
 # --- due times ----------------------------------------------------------------------------------------
@@ -254,7 +283,7 @@ def test_an_online_dossier_sent_on_saturday_counts_from_monday_morning(clock, dr
 
     dossier = dossier_receive(dossier=dossier, officer=one_stop_a)
 
-    assert dossier.code == "00001-261214-0001"
+    assert dossier.code == "00097-261214-0001"
     assert fresh(dossier).due_at == due
 
 
@@ -316,7 +345,7 @@ def test_a_supplement_at_receipt_goes_back_to_the_counter(clock, draft, citizen,
         None,
         "",
     )
-    assert stored.code == "00001-261207-0001"
+    assert stored.code == "00097-261207-0001"
     assert event_row(last_event(stored)) == ("resubmit", citizen, Status.NEEDS_SUPPLEMENT, Status.SUBMITTED, "")
 
 
@@ -439,7 +468,7 @@ def test_the_state_message_names_the_code_and_the_status(walk, citizen, one_stop
     with pytest.raises(DossierActionError) as refused:
         dossier_receive(dossier=walk.dossier, officer=one_stop_a)
 
-    assert str(refused.value).startswith("Hồ sơ 00001-261207-0001 đang ở trạng thái “Đã tiếp nhận”")
+    assert str(refused.value).startswith("Hồ sơ 00097-261207-0001 đang ở trạng thái “Đã tiếp nhận”")
 
 
 # --- the event log ------------------------------------------------------------------------------------

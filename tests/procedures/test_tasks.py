@@ -55,7 +55,7 @@ def test_submit_sends_the_code_by_sms_and_e_mail(committed, draft, citizen, mail
 
     [text] = sms_texts()
     assert dossier.code in text
-    assert "đã được gửi đến Phường Phúc Xá" in text
+    assert "đã được gửi đến Phường Hồng Hà" in text
     [mail] = mailoutbox
     assert mail.to == ["an@example.vn"]
     assert dossier.code in mail.subject
