@@ -103,7 +103,6 @@ class AdministrativeUnit(models.Model):
             return self
         if self.level == UnitLevel.COMMUNE and self.parent is not None and self.parent.level == UnitLevel.DISTRICT:
             return self.parent
-        # A commune directly under the city (since the 2025 reform) has none.
         return None
 
 

@@ -11,9 +11,7 @@ from tests.onecounter.conftest import *  # noqa: F403
 @pytest.fixture
 def rollout(district):
     """Ba Đình went online officially on 10/08/2016, like every urban district of Hanoi."""
-    return UnitRollout.objects.create(
-        unit=district, trial_start=date(2016, 8, 1), official_start=date(2016, 8, 10)
-    )
+    return UnitRollout.objects.create(unit=district, trial_start=date(2016, 8, 1), official_start=date(2016, 8, 10))
 
 
 @pytest.fixture

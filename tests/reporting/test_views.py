@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from egov.accounts.models import Role
-from egov.units.models import AdministrativeUnit, UnitRollout, UnitKind, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitRollout
 from procedures.models import Channel, Status
 from reporting.periods import Period
 from reporting.selectors import unit_figures

@@ -17,19 +17,7 @@ from egov.units.selectors import (
     rollouts_effective,
     search_key,
 )
-from tests.procedures.conftest import (  # noqa: F401 (fixtures)
-    REFORM_DAY,
-    REFORM_EVE,
-    city,
-    commune_a,
-    commune_b,
-    district,
-    new_commune,
-    old_commune_a,
-    old_commune_b,
-    old_unit,
-    rural_district,
-)
+from tests.procedures.conftest import REFORM_DAY, REFORM_EVE, new_commune, old_unit
 from tests.units.conftest import run_command
 
 TODAY = date(2026, 12, 2)
