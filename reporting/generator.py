@@ -372,6 +372,8 @@ class _Maker:
         kinds = self.kinds[procedure.pk]
         rejected = rng.random() < REJECTED
         due = axis.minute(dossier.due_at)
+        # The work starts when the officer opens the dossier, which for one sent online may be after its clock began.
+        receipt = max(receipt, axis.minute(dossier.received_at))
         allowed = max(10, due - receipt)
         timing = rng.random()
         approved = None
