@@ -1,5 +1,6 @@
 """The officers' interconnect queue: linked records by state and agency, one record with its attempts and the
-agency's answers, and the re-send of a failed one; police and social-insurance officers read it for their district."""
+agency's answers, and the re-send of a failed one; police and social-insurance officers of a commune read it for
+the commune and the old communes it holds (their district accounts of before the reform, for the district)."""
 
 import json
 from urllib.parse import urlencode
@@ -18,8 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.accounts.jurisdiction import acting_unit_ids
+from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only, visible_unit_ids
 from egov.accounts.models import Role
+from egov.units.models import AdministrativeUnit, UnitLevel
 from interconnect.models import LinkedRecord, RecordStatus
 from interconnect.selectors import (
     AGENCY_OF_ROLE,
@@ -85,6 +87,26 @@ def _workspace_tabs(user) -> list[dict] | None:
     return worklist_tabs(user, None) if user.role in WORKSPACE_ROLES else None
 
 
+def agency_scope(user) -> str:
+    """Whose records an agency's officer reads, in words: their commune and the old communes it holds, or the
+    communes of their district of before the reform."""
+    unit = AdministrativeUnit.objects.filter(pk=user.unit_id).first()
+    if unit is None:
+        return ""
+    if unit.level == UnitLevel.DISTRICT:
+        if unit.valid_to is None:
+            return _("các xã, phường của %(unit)s") % {"unit": unit.name}
+        return _("các xã, phường của %(unit)s đến hết ngày %(day)s") % {
+            "unit": unit.name,
+            "day": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+    held = (visible_unit_ids(user) or frozenset()) - {unit.pk}
+    names = list(AdministrativeUnit.objects.filter(pk__in=held).order_by("name").values_list("name", flat=True))
+    if not names:
+        return unit.name
+    return _("%(unit)s, kể cả hồ sơ của %(held)s mà %(unit)s đang giữ") % {"unit": unit.name, "held": ", ".join(names)}
+
+
 def _state_links(query: QueueQuery, counts: dict[str, int | None]) -> list[dict]:
     links = []
     for state in QUEUE_STATES:
@@ -125,6 +147,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else QueueFilterForm(),
             # An agency's officer sees one agency: no filter, and the page says so.
             "own_agency": Agency(AGENCY_OF_ROLE[user.role]).label if user.role in AGENCY_OF_ROLE else None,
+            "scope": agency_scope(user) if user.role in AGENCY_OF_ROLE else "",
             "links_dossiers": user.role in WORKSPACE_ROLES,
             "page": page,
             "params": params.urlencode(),
@@ -196,6 +219,8 @@ def record_resend(request: HttpRequest, uuid) -> HttpResponse:
     and says so; anyone but the commune's one-stop or justice officer gets a 403."""
     user = request.user
     record = linked_record_for_officer(user, uuid)
+    if reads_history_only(user):
+        raise PermissionDenied(HISTORY_ONLY_MESSAGE)
     if not _resender(record, user):
         raise PermissionDenied(_("Chỉ cán bộ một cửa hoặc công chức tư pháp – hộ tịch của xã, phường được gửi lại."))
     try:
