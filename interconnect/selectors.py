@@ -107,7 +107,7 @@ def linked_record_queue(user, query: QueueQuery, *, now: datetime | None = None)
         queryset = queryset.filter(agency=query.agency)
     if query.text.strip():
         queryset = queryset.filter(dossier__code__icontains=query.text.strip())
-    queryset = queryset.select_related("dossier__unit", "dossier__procedure")
+    queryset = queryset.select_related("dossier__register_entry__unit", "dossier__procedure")
     if state.by_due:
         return queryset.order_by("due_at", "created_at", "pk")
     return queryset.order_by("-created_at", "-pk")
@@ -115,7 +115,9 @@ def linked_record_queue(user, query: QueueQuery, *, now: datetime | None = None)
 
 def linked_record_for_officer(user, uuid) -> LinkedRecord:
     """One visible record with its dossier, its attempts and the agency's callbacks, oldest first; else 404."""
-    queryset = linked_records_visible(user).select_related("dossier__unit__parent", "dossier__procedure", "resent_by")
+    queryset = linked_records_visible(user).select_related(
+        "dossier__unit__parent", "dossier__register_entry__unit__parent", "dossier__procedure", "resent_by"
+    )
     queryset = queryset.prefetch_related(
         Prefetch("attempts_log", queryset=LinkedRecordAttempt.objects.order_by("at", "pk")),
         Prefetch("callbacks", queryset=AgencyCallback.objects.order_by("received_at", "pk")),
