@@ -552,6 +552,60 @@ def test_an_account_of_phuc_xa_does_not_find_the_papers_of_hong_ha(client, clock
     assert client.get(document_url(birth_result, "giay-khai-sinh")).status_code == 404
 
 
+# --- copies of an extract from an old commune's register (HT-BSTL) --------------------------------------------------
+
+
+def test_the_holder_issues_a_copy_of_an_entry_of_the_old_communes_register(
+    client, clock, from_before_reform, citizen, commune_a, officers
+):
+    """A birth registered at Phúc Xá in 2024; in December 2026 the citizen asks Phường Hồng Hà, which keeps Phúc Xá's
+    books, for a copy: its officers find the original, and the copy goes in Hồng Hà's register, issued by Hồng Hà."""
+    from procedures.declarations.samples import sample_data
+    from procedures.services import dossier_create_draft, dossier_save_draft, dossier_submit
+
+    original = from_before_reform(Status.DELIVERED, moment=BEFORE_REFORM)
+    entry = original.register_entry
+    procedure = procedure_of("extract_copy")
+    asked = {"register_entry": f"số {entry.number}, quyển số {entry.book_number}", "registration_date": "12/03/2024"}
+    data = sample_data(procedure, on=datetime.date.today(), **{"trich-luc": asked})
+    copy = dossier_create_draft(procedure=procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF)
+    dossier_save_draft(dossier=copy, data=data, step="kiem-tra")
+    copy = dossier_submit(dossier=copy, actor=citizen)
+
+    client.force_login(officers["justice"])
+    page = client.get(reverse("onecounter:dossier", kwargs={"uuid": original.uuid}))
+    assert page.status_code == 200 and f"Số {entry.number}, quyển số {entry.book_number}" in page.content.decode()
+    copy = dossier_settle(dossier=registered(copy, **officers))
+    copied = copy.register_entry
+
+    assert (copied.unit, copied.book, copied.year) == (commune_a, "extract_copy", 2026)
+    check_pdf(
+        render_document("ban-sao-trich-luc", copy),
+        copy,
+        "TRÍCH LỤC KHAI SINH",
+        "(Bản sao)",
+        "Nơi đã đăng ký: UBND phường Phúc Xá, quận Ba Đình",
+        f"Số, quyển số trong sổ gốc: số {entry.number}, quyển số {entry.book_number}",
+        "Bản sao trích lục này được cấp từ sổ hộ tịch lưu tại Ủy ban nhân dân phường Hồng Hà.",
+        header=RESULT_TODAY,
+    )
+
+
+def test_a_copy_asked_at_the_old_commune_before_the_reform_is_issued_by_its_holder(clock, from_before_reform, officers):
+    dossier = from_before_reform(Status.AWAITING_SIGNATURE, kind="extract_copy")
+
+    dossier = dossier_settle(dossier=dossier_approve(dossier=dossier, leader=officers["leader"]))
+
+    assert dossier.register_entry.unit == officers["leader"].unit
+    check_pdf(
+        render_document("ban-sao-trich-luc", dossier),
+        dossier,
+        "được cấp từ sổ hộ tịch lưu tại Ủy ban nhân dân phường Hồng Hà",
+        "Hoàng Thị Hà",
+        header=RESULT_TODAY,
+    )
+
+
 def test_a_document_the_dossier_has_not_reached_is_not_rendered(received):
     with pytest.raises(DocumentNotIssued):
         render_document("giay-khai-sinh", received)
