@@ -12,8 +12,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.id_number import Sex
-from egov.accounts.jurisdiction import filter_to_jurisdiction
+from egov.accounts.jurisdiction import filter_to_jurisdiction, visible_unit_ids
 from egov.accounts.models import Role
+from egov.units.models import AdministrativeUnit, UnitLevel
 from interconnect.models import (
     FINAL_RECORD_STATUSES,
     AgencyCallback,
@@ -37,6 +38,26 @@ def linked_records_visible(user) -> QuerySet[LinkedRecord]:
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     return queryset
+
+
+def agency_scope(user) -> str:
+    """Whose records an agency's officer reads, in words: their commune and the old communes it holds, or the
+    communes of their district of before the reform."""
+    unit = AdministrativeUnit.objects.filter(pk=user.unit_id).first()
+    if unit is None:
+        return ""
+    if unit.level == UnitLevel.DISTRICT:
+        if unit.valid_to is None:
+            return _("các xã, phường của %(unit)s") % {"unit": unit.name}
+        return _("các xã, phường của %(unit)s đến hết ngày %(day)s") % {
+            "unit": unit.name,
+            "day": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+    held = (visible_unit_ids(user) or frozenset()) - {unit.pk}
+    names = list(AdministrativeUnit.objects.filter(pk__in=held).order_by("name").values_list("name", flat=True))
+    if not names:
+        return unit.name
+    return _("%(unit)s, kể cả hồ sơ của %(held)s mà %(unit)s đang giữ") % {"unit": unit.name, "held": ", ".join(names)}
 
 
 def _late(now: datetime) -> Q:

@@ -19,14 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only, visible_unit_ids
+from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only
 from egov.accounts.models import Role
-from egov.units.models import AdministrativeUnit, UnitLevel
 from interconnect.models import LinkedRecord, RecordStatus
 from interconnect.selectors import (
     AGENCY_OF_ROLE,
     QUEUE_STATES,
     QueueQuery,
+    agency_scope,
     is_late,
     linked_record_counts,
     linked_record_for_officer,
@@ -85,26 +85,6 @@ class QueueFilterForm(forms.Form):
 def _workspace_tabs(user) -> list[dict] | None:
     """The worklist tabs for the officers who work with dossiers; an agency's officer has no dossier lists."""
     return worklist_tabs(user, None) if user.role in WORKSPACE_ROLES else None
-
-
-def agency_scope(user) -> str:
-    """Whose records an agency's officer reads, in words: their commune and the old communes it holds, or the
-    communes of their district of before the reform."""
-    unit = AdministrativeUnit.objects.filter(pk=user.unit_id).first()
-    if unit is None:
-        return ""
-    if unit.level == UnitLevel.DISTRICT:
-        if unit.valid_to is None:
-            return _("các xã, phường của %(unit)s") % {"unit": unit.name}
-        return _("các xã, phường của %(unit)s đến hết ngày %(day)s") % {
-            "unit": unit.name,
-            "day": unit.valid_to.strftime("%d/%m/%Y"),
-        }
-    held = (visible_unit_ids(user) or frozenset()) - {unit.pk}
-    names = list(AdministrativeUnit.objects.filter(pk__in=held).order_by("name").values_list("name", flat=True))
-    if not names:
-        return unit.name
-    return _("%(unit)s, kể cả hồ sơ của %(held)s mà %(unit)s đang giữ") % {"unit": unit.name, "held": ", ".join(names)}
 
 
 def _state_links(query: QueueQuery, counts: dict[str, int | None]) -> list[dict]:
