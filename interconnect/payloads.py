@@ -62,8 +62,10 @@ def record_payload(*, dossier: Dossier, agency: str, kind: str, record_uuid: uui
         "id": str(record_uuid),
         "kind": str(kind),
         "dossier_code": dossier.code,
-        "unit_code": dossier.unit.code,
-        "unit_name": dossier.unit.name,
+        # The commune whose register holds the entry: since a reform, the successor that registered a dossier filed
+        # at a commune merged away (procedures.services.register_entry_create).
+        "unit_code": entry.unit.code,
+        "unit_name": entry.unit.name,
         "registered_on": timezone.localdate(entry.registered_at).isoformat(),
         "register_number": str(entry.number),
         "register_book": entry.book_number,

@@ -12,8 +12,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.id_number import Sex
-from egov.accounts.jurisdiction import filter_to_jurisdiction
+from egov.accounts.jurisdiction import filter_to_jurisdiction, visible_unit_ids
 from egov.accounts.models import Role
+from egov.units.models import AdministrativeUnit, UnitLevel
 from interconnect.models import (
     FINAL_RECORD_STATUSES,
     AgencyCallback,
@@ -37,6 +38,26 @@ def linked_records_visible(user) -> QuerySet[LinkedRecord]:
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     return queryset
+
+
+def agency_scope(user) -> str:
+    """Whose records an agency's officer reads, in words: their commune and the old communes it holds, or the
+    communes of their district of before the reform."""
+    unit = AdministrativeUnit.objects.filter(pk=user.unit_id).first()
+    if unit is None:
+        return ""
+    if unit.level == UnitLevel.DISTRICT:
+        if unit.valid_to is None:
+            return _("các xã, phường của %(unit)s") % {"unit": unit.name}
+        return _("các xã, phường của %(unit)s đến hết ngày %(day)s") % {
+            "unit": unit.name,
+            "day": unit.valid_to.strftime("%d/%m/%Y"),
+        }
+    held = (visible_unit_ids(user) or frozenset()) - {unit.pk}
+    names = list(AdministrativeUnit.objects.filter(pk__in=held).order_by("name").values_list("name", flat=True))
+    if not names:
+        return unit.name
+    return _("%(unit)s, kể cả hồ sơ của %(held)s mà %(unit)s đang giữ") % {"unit": unit.name, "held": ", ".join(names)}
 
 
 def _late(now: datetime) -> Q:
@@ -107,7 +128,7 @@ def linked_record_queue(user, query: QueueQuery, *, now: datetime | None = None)
         queryset = queryset.filter(agency=query.agency)
     if query.text.strip():
         queryset = queryset.filter(dossier__code__icontains=query.text.strip())
-    queryset = queryset.select_related("dossier__unit", "dossier__procedure")
+    queryset = queryset.select_related("dossier__register_entry__unit", "dossier__procedure")
     if state.by_due:
         return queryset.order_by("due_at", "created_at", "pk")
     return queryset.order_by("-created_at", "-pk")
@@ -115,7 +136,9 @@ def linked_record_queue(user, query: QueueQuery, *, now: datetime | None = None)
 
 def linked_record_for_officer(user, uuid) -> LinkedRecord:
     """One visible record with its dossier, its attempts and the agency's callbacks, oldest first; else 404."""
-    queryset = linked_records_visible(user).select_related("dossier__unit__parent", "dossier__procedure", "resent_by")
+    queryset = linked_records_visible(user).select_related(
+        "dossier__unit__parent", "dossier__register_entry__unit__parent", "dossier__procedure", "resent_by"
+    )
     queryset = queryset.prefetch_related(
         Prefetch("attempts_log", queryset=LinkedRecordAttempt.objects.order_by("at", "pk")),
         Prefetch("callbacks", queryset=AgencyCallback.objects.order_by("received_at", "pk")),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from egov.accounts.jurisdiction import filter_to_jurisdiction
+from egov.accounts.jurisdiction import filter_to_jurisdiction, reads_history_only
 from egov.accounts.models import Role
 from procedures.models import (
     CLOCK_RUNNING_STATUSES,
@@ -117,6 +117,9 @@ DEFAULT_WORKLIST: dict[str, str] = {
 
 
 def default_worklist(user) -> str:
+    """The list an officer lands on: their desk's work, or every dossier for one who reads history only."""
+    if reads_history_only(user):
+        return "tat-ca"
     return DEFAULT_WORKLIST.get(user.role, "tat-ca")
 
 

@@ -7,11 +7,16 @@ longer exists (its accounts read history only). Selectors filter with `filter_to
 unit_field=...)` instead of re-deriving it. See docs/adr/0006-jurisdiction.md and 0011.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit, UnitLevel
-from egov.units.selectors import held_unit_ids, unit_is_current
+from egov.units.selectors import held_unit_ids, holder_on, unit_is_current
 
 # Roles that act on dossiers of their commune.
 COMMUNE_ROLES = frozenset({Role.ONE_STOP, Role.JUSTICE, Role.LEADER})
@@ -80,6 +85,35 @@ def reads_history_only(user: User) -> bool:
         return False
     unit = _unit(user)
     return unit is not None and not unit_is_current(unit)
+
+
+# What a refused action says to an account that reads history only; its pages say more (history_only()).
+HISTORY_ONLY_MESSAGE = _(
+    "Đơn vị của bạn không còn từ sau khi sắp xếp đơn vị hành chính; tài khoản chỉ xem hồ sơ trước đó, "
+    "không tiếp nhận hay xử lý hồ sơ."
+)
+
+
+@dataclass(frozen=True)
+class HistoryOnly:
+    """Why an account reads history only: its unit, the unit's last day (None if it has not begun yet), and for
+    a commune the successor that holds its dossiers and register books today."""
+
+    unit: AdministrativeUnit
+    last_day: date | None
+    holder: AdministrativeUnit | None
+
+
+def history_only(user: User) -> HistoryOnly | None:
+    """What the pages of an account that reads history only tell it (None for everyone else)."""
+    if not reads_history_only(user):
+        return None
+    unit = _unit(user)
+    holder = None
+    if unit.level == UnitLevel.COMMUNE:
+        holder = holder_on(unit, timezone.localdate())
+        holder = None if holder.pk == unit.pk else holder
+    return HistoryOnly(unit=unit, last_day=unit.valid_to, holder=holder)
 
 
 def in_jurisdiction(user: User, unit: AdministrativeUnit | int) -> bool:

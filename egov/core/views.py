@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from egov.accounts.jurisdiction import COMMUNE_ROLES, reads_history_only
 from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit
 from procedures.selectors import procedures_active
@@ -110,8 +111,9 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
     ),
     Role.POLICE: OfficerHome(
         summary=_(
-            "Bạn xem các hồ sơ liên thông gửi sang cơ quan công an của quận, huyện (đăng ký hoặc xóa đăng ký "
-            "thường trú). Việc xử lý vẫn làm trên hệ thống của công an."
+            "Bạn xem các hồ sơ liên thông gửi sang cơ quan công an của xã, phường, kể cả hồ sơ của các xã, phường "
+            "cũ mà xã, phường đang giữ (đăng ký hoặc xóa đăng ký thường trú). Việc xử lý vẫn làm trên hệ thống "
+            "của công an."
         ),
         actions=(
             NextAction(
@@ -123,8 +125,8 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
     ),
     Role.SOCIAL_INSURANCE: OfficerHome(
         summary=_(
-            "Bạn xem các hồ sơ liên thông cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi của quận, huyện. "
-            "Việc cấp thẻ vẫn làm trên hệ thống của bảo hiểm xã hội."
+            "Bạn xem các hồ sơ liên thông cấp thẻ bảo hiểm y tế cho trẻ dưới 6 tuổi của xã, phường, kể cả hồ sơ "
+            "của các xã, phường cũ mà xã, phường đang giữ. Việc cấp thẻ vẫn làm trên hệ thống của bảo hiểm xã hội."
         ),
         actions=(
             NextAction(
@@ -149,7 +151,9 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
         summary=_("Bạn theo dõi toàn thành phố, quản lý lộ trình triển khai, lịch làm việc và danh mục thủ tục."),
         actions=(
             NextAction(
-                _("Bảng theo dõi toàn thành phố"), _("Số liệu theo quận, huyện và xã, phường."), "reporting:home"
+                _("Bảng theo dõi toàn thành phố"),
+                _("Số liệu theo xã, phường; trước ngày 01/07/2025 theo quận, huyện và xã, phường."),
+                "reporting:home",
             ),
             NextAction(_("Báo cáo thống kê"), _("Bảng thống kê một cửa theo tháng, quý; báo cáo hằng tuần.")),
             NextAction(_("Nhật ký hồ sơ"), _("Ai đã xem hồ sơ nào, ai đã làm gì và khi nào."), "onecounter:audit"),
@@ -161,6 +165,32 @@ OFFICER_HOMES: dict[str, OfficerHome] = {
         ),
     ),
 }
+
+
+# An account of a commune that no longer exists reads its unit's records: the archive of its dossiers (to look up
+# and print again) instead of the desks' work, and for a leader the audit too (ADR 0011).
+_ARCHIVE = NextAction(
+    _("Hồ sơ trước đây của đơn vị"),
+    _("Tra cứu, xem và in lại giấy tờ của các hồ sơ đơn vị đã nhận, chỉ để xem."),
+    "onecounter:worklist",
+    ("tat-ca",),
+)
+_READING = frozenset({"onecounter:audit"})
+HISTORY_HOMES: dict[str, OfficerHome] = {
+    role: OfficerHome(
+        summary=_("Bạn xem lại hồ sơ, giấy tờ và sổ hộ tịch của đơn vị trước khi sắp xếp đơn vị hành chính."),
+        actions=(_ARCHIVE, *(action for action in OFFICER_HOMES[role].actions if action.url_name in _READING)),
+    )
+    for role in COMMUNE_ROLES
+}
+
+
+def officer_home_page(user) -> OfficerHome:
+    """What the officer's home page offers: the work of their role, or for an account of a commune that no longer
+    exists, its history to read."""
+    if user.role in HISTORY_HOMES and reads_history_only(user):
+        return HISTORY_HOMES[user.role]
+    return OFFICER_HOMES[user.role]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -185,7 +215,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/officer_home.html",
-        {"unit": unit, "page": OFFICER_HOMES[request.user.role]},
+        {"unit": unit, "page": officer_home_page(request.user)},
     )
 
 

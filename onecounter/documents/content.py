@@ -15,7 +15,8 @@ from reportlab.platypus import Flowable, Spacer
 
 from egov.accounts.models import Role
 from egov.core.pdf import dmy, grid, place_and_date, text
-from egov.units.models import AdministrativeUnit
+from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.selectors import holder_on
 from egov.workcal.calendar import get_calendar
 from interconnect.selectors import dossier_results
 from onecounter.documents.layout import (
@@ -114,6 +115,28 @@ def people_committee(unit: AdministrativeUnit) -> str:
     return _("Ủy ban nhân dân %(unit)s") % {"unit": unit_in_text(unit)}
 
 
+def _above(unit: AdministrativeUnit) -> str:
+    """What stands above a commune's People's Committee in a result's header: its district's committee before the
+    2025 reform ("UBND Quận Ba Đình"), the city itself for a commune directly under it ("Thành phố Hà Nội")."""
+    parent = unit.parent
+    if parent is None:
+        return ""
+    if parent.level == UnitLevel.CITY:
+        return parent.name
+    return _("UBND %(unit)s") % {"unit": parent.name}
+
+
+def desk_header(unit: AdministrativeUnit) -> tuple[str, str]:
+    """(parent, issuer) of a one-stop slip: the commune's committee over its desk, the direct superior only
+    (Nghị định 30/2020/NĐ-CP), the same before and after the reform."""
+    return _("UBND %(unit)s") % {"unit": unit.name}, _("Bộ phận một cửa")
+
+
+def committee_header(unit: AdministrativeUnit) -> tuple[str, str]:
+    """(parent, issuer) of a civil-status result: the commune's People's Committee under what stands above it."""
+    return _above(unit), _("Ủy ban nhân dân\n%(unit)s") % {"unit": unit.name}
+
+
 # --- the facts a document reads ----------------------------------------------------------------------------------
 
 
@@ -130,8 +153,21 @@ class Facts:
 
     def __init__(self, dossier: Dossier) -> None:
         self.dossier = dossier
-        self.unit = dossier.unit
         self.kind = dossier.procedure.form_kind
+        self._units: dict = {}
+
+    def unit_on(self, moment: datetime) -> AdministrativeUnit:
+        """The unit that held the dossier on the day of `moment`, which issues a document of that date: the commune
+        it was filed at, or since a reform the successor holding that commune's records (ADR 0011)."""
+        day = timezone.localdate(moment)
+        if day not in self._units:
+            self._units[day] = holder_on(self.dossier.unit, day)
+        return self._units[day]
+
+    @property
+    def registrar(self) -> AdministrativeUnit:
+        """The commune whose register holds the entry: it issues the result."""
+        return self.entry.unit
 
     @cached_property
     def events(self) -> list[DossierEvent]:
@@ -142,7 +178,7 @@ class Facts:
 
     @cached_property
     def entry(self) -> RegisterEntry:
-        return RegisterEntry.objects.select_related("signed_by").get(dossier=self.dossier)
+        return RegisterEntry.objects.select_related("signed_by", "unit__parent").get(dossier=self.dossier)
 
     @cached_property
     def requester(self) -> Requester:
@@ -166,32 +202,44 @@ class Facts:
     def actor_name(self, event: DossierEvent | None) -> str:
         return event.actor.full_name if event is not None and event.actor is not None else ""
 
-    def sheet(self, *, title: str, body: list[Flowable], moment: datetime, number: str = "", **kwargs) -> Sheet:
-        """A sheet of this dossier; by default a slip of the commune's one-stop desk."""
-        kwargs.setdefault("issuer_parent", _("UBND %(unit)s") % {"unit": self.unit.name})
-        kwargs.setdefault("issuer", _("Bộ phận một cửa"))
+    def sheet(
+        self,
+        *,
+        title: str,
+        body: list[Flowable],
+        moment: datetime,
+        unit: AdministrativeUnit,
+        number: str = "",
+        **kwargs,
+    ) -> Sheet:
+        """A sheet of this dossier issued by `unit` at `moment`; by default a slip of the unit's one-stop desk."""
+        parent, issuer = desk_header(unit)
+        kwargs.setdefault("issuer_parent", parent)
+        kwargs.setdefault("issuer", issuer)
         return Sheet(
             title=title,
             body=body,
             number=number,
-            place_date=place_and_date(unit_place(self.unit), moment),
+            place_date=place_and_date(unit_place(unit), moment),
             verify_url=verification_url(self.dossier),
             footer=_("Mã hồ sơ: %(code)s") % {"code": self.dossier.code},
-            author=people_committee(self.unit),
+            author=people_committee(unit),
             **kwargs,
         )
 
     def result_sheet(self, *, title: str, body: list[Flowable], signer_role: str, **kwargs) -> Sheet:
-        """A civil-status result, issued by the commune's People's Committee under its register number."""
+        """A civil-status result, issued by the People's Committee whose register holds the entry, under its
+        register number and as the units stood on the day of registration."""
         entry = self.entry
-        parent = self.unit.parent
+        parent, issuer = committee_header(entry.unit)
         return self.sheet(
             title=title,
             body=body,
             moment=entry.registered_at,
+            unit=entry.unit,
             number=_("Số: %(number)s, Quyển số: %(book)s") % {"number": entry.number, "book": entry.book_number},
-            issuer_parent=_("UBND %(unit)s") % {"unit": parent.name} if parent is not None else "",
-            issuer=_("Ủy ban nhân dân\n%(unit)s") % {"unit": self.unit.name},
+            issuer_parent=parent,
+            issuer=issuer,
             signatures=[
                 Signature(
                     signer_role,
@@ -204,9 +252,10 @@ class Facts:
 
     def registration_lines(self, where: str) -> list[Flowable]:
         """Where and when the event was registered, the last lines of a birth, death or marriage result."""
-        place = people_committee(self.unit)
-        if self.unit.parent is not None:
-            place = f"{place}, {unit_address(self.unit.parent)}"
+        unit = self.registrar
+        place = people_committee(unit)
+        if unit.parent is not None:
+            place = f"{place}, {unit_address(unit.parent)}"
         return [field_line((where, place)), field_line((_("Ngày, tháng, năm đăng ký"), dmy(self.entry.registered_at)))]
 
     def request_lines(self) -> list[Flowable]:
@@ -258,7 +307,8 @@ def _papers(facts: Facts) -> list[str]:
 
 def _time_limit(facts: Facts) -> str:
     procedure = facts.dossier.procedure
-    days = procedure.processing_days_for(facts.unit)
+    # The limit of the commune the dossier was filed at, as its due time was computed.
+    days = procedure.processing_days_for(facts.dossier.unit)
     if days == 0:
         cutoff = get_calendar().cutoff
         limit = _("Trong ngày làm việc; hồ sơ nhận sau %(hour)s giờ %(minute)s được trả trong ngày làm việc tiếp theo.")
@@ -272,13 +322,14 @@ def _time_limit(facts: Facts) -> str:
 def receipt(facts: Facts) -> Sheet:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu số 01, Thông tư 01/2018/TT-VPCP)."""
     dossier = facts.dossier
-    where = _("Bộ phận một cửa, %(committee)s") % {"committee": people_committee(facts.unit)}
+    unit = facts.unit_on(dossier.received_at)
+    where = _("Bộ phận một cửa, %(committee)s") % {"committee": people_committee(unit)}
     if dossier.procedure.level == 4:
         where = _("%(where)s, hoặc bản điện tử trên Cổng dịch vụ công") % {"where": where}
     body = [
         text(
             _("Bộ phận tiếp nhận và trả kết quả (bộ phận một cửa) %(committee)s đã tiếp nhận hồ sơ của:")
-            % {"committee": people_committee(facts.unit)}
+            % {"committee": people_committee(unit)}
         ),
         *facts.request_lines(),
         field_line((_("Hình thức nộp"), dossier.get_channel_display())),
@@ -296,6 +347,7 @@ def receipt(facts: Facts) -> Sheet:
         title=_("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
         body=body,
         moment=dossier.received_at,
+        unit=unit,
         number=_("Số: %(code)s/TNHS") % {"code": dossier.code},
         signatures=[
             Signature(_("Người nộp hồ sơ"), facts.requester_names),
@@ -307,6 +359,7 @@ def receipt(facts: Facts) -> Sheet:
 def supplement_request(facts: Facts) -> Sheet:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu số 02), with the reason of the last request."""
     event = facts.last("request_supplement")
+    unit = facts.unit_on(event.at)
     officer = facts.actor_name(event)
     if event.from_status == Status.PROCESSING:
         paused = _("Thời hạn giải quyết hồ sơ tạm dừng từ ngày %(day)s cho đến khi ông/bà bổ sung đủ hồ sơ.")
@@ -324,13 +377,14 @@ def supplement_request(facts: Facts) -> Sheet:
                 "bộ phận một cửa. Nếu có vướng mắc, xin liên hệ %(officer)s, bộ phận một cửa %(committee)s "
                 "để được hướng dẫn."
             )
-            % {"officer": officer, "committee": people_committee(facts.unit)}
+            % {"officer": officer, "committee": people_committee(unit)}
         ),
     ]
     return facts.sheet(
         title=_("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ"),
         body=body,
         moment=event.at,
+        unit=unit,
         number=_("Số: %(code)s/YCBS") % {"code": facts.dossier.code},
         signatures=[Signature(_("Người hướng dẫn"), officer)],
     )
@@ -341,6 +395,7 @@ def refusal(facts: Facts) -> Sheet:
     dossier = facts.dossier
     event = facts.last("refuse", "reject")
     moment = event.at if event is not None else dossier.finished_at
+    committee = people_committee(facts.unit_on(moment))
     if dossier.status == Status.REFUSED:
         decision = _("không tiếp nhận hồ sơ này")
         signature = Signature(_("Người tiếp nhận hồ sơ"), facts.actor_name(event))
@@ -352,13 +407,13 @@ def refusal(facts: Facts) -> Sheet:
     body = [
         text(
             _("Bộ phận tiếp nhận và trả kết quả (bộ phận một cửa) %(committee)s đã nhận được hồ sơ của:")
-            % {"committee": people_committee(facts.unit)}
+            % {"committee": committee}
         ),
         *facts.request_lines(),
         _gap(),
         text(
             _("Qua xem xét, %(committee)s thông báo %(decision)s với lý do cụ thể như sau:")
-            % {"committee": people_committee(facts.unit), "decision": decision}
+            % {"committee": committee, "decision": decision}
         ),
         text(dossier.decision_reason, "quote"),
         _gap(),
@@ -368,6 +423,7 @@ def refusal(facts: Facts) -> Sheet:
         title=_("PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ"),
         body=body,
         moment=moment,
+        unit=facts.unit_on(moment),
         number=_("Số: %(code)s/TC") % {"code": dossier.code},
         signatures=[signature],
     )
@@ -379,13 +435,16 @@ def apology(facts: Facts) -> Sheet:
     event = facts.last("apologize")
     old_due = datetime.fromisoformat(event.details["old_due"])
     new_due = datetime.fromisoformat(event.details["new_due"])
-    committee = people_committee(facts.unit)
+    unit = facts.unit_on(dossier.apology_at)
+    committee = people_committee(unit)
+    # The desk that received the dossier, which a reform may have merged into the one apologising since.
+    receiver = people_committee(facts.unit_on(dossier.received_at))
     body = [
         field_line((_("Kính gửi"), _("ông/bà %(name)s") % {"name": facts.requester_names})),
         _gap(),
         text(
             _("Ngày %(day)s, bộ phận một cửa %(committee)s tiếp nhận giải quyết hồ sơ của ông/bà, mã hồ sơ: %(code)s.")
-            % {"day": dmy(dossier.received_at), "committee": committee, "code": dossier.code}
+            % {"day": dmy(dossier.received_at), "committee": receiver, "code": dossier.code}
         ),
         field_line((_("Nội dung yêu cầu giải quyết"), dossier.procedure.name)),
         field_line((_("Thời gian hẹn trả kết quả giải quyết hồ sơ"), time_and_day(old_due))),
@@ -413,6 +472,7 @@ def apology(facts: Facts) -> Sheet:
         title=_("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"),
         body=body,
         moment=dossier.apology_at,
+        unit=unit,
         number=_("Số: %(code)s/XL") % {"code": dossier.code},
         signatures=[
             Signature(_("Người lập phiếu"), facts.actor_name(event)),
@@ -482,6 +542,8 @@ def _timeliness(facts: Facts, event: DossierEvent) -> str:
 def control_sheet(facts: Facts) -> Sheet:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu số 05): every handover, when, and whether on time."""
     dossier = facts.dossier
+    now = timezone.now()
+    unit = facts.unit_on(now)
     body: list[Flowable] = [field_line((_("Mã hồ sơ"), dossier.code))]
     if dossier.received_at:
         body.append(
@@ -490,7 +552,7 @@ def control_sheet(facts: Facts) -> Sheet:
     body += [
         field_line((_("Người nộp hồ sơ"), facts.requester_names)),
         field_line((_("Nội dung yêu cầu giải quyết"), dossier.procedure.name)),
-        field_line((_("Cơ quan giải quyết hồ sơ"), people_committee(facts.unit))),
+        field_line((_("Cơ quan giải quyết hồ sơ"), people_committee(unit))),
     ]
     if dossier.procedure.agencies:
         agencies = ", ".join(str(Agency(agency).label) for agency in dossier.procedure.agencies)
@@ -513,7 +575,7 @@ def control_sheet(facts: Facts) -> Sheet:
             ]
         )
     body += [_gap(), grid(rows, widths=(7, 15, 21, 21, 14, 10, 19))]
-    return facts.sheet(title=_("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), body=body, moment=timezone.now())
+    return facts.sheet(title=_("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"), body=body, moment=now, unit=unit)
 
 
 # --- the results ------------------------------------------------------------------------------------------------
@@ -666,7 +728,7 @@ def marital_status_certificate(facts: Facts) -> Sheet:
             _("Xét đề nghị của ông/bà %(name)s về việc cấp Giấy xác nhận tình trạng hôn nhân,")
             % {"name": person["full_name"]}
         ),
-        text(_("%(committee)s xác nhận:") % {"committee": people_committee(facts.unit)}, "center", bold=True),
+        text(_("%(committee)s xác nhận:") % {"committee": people_committee(facts.registrar)}, "center", bold=True),
         field_line((_("Họ, chữ đệm, tên"), person["full_name"])),
         field_line((_("Giấy tờ tùy thân"), _id_paper(person["id_number"]))),
         field_line((_("Nơi cư trú"), person["residence"])),
@@ -700,7 +762,7 @@ def extract_copy(facts: Facts) -> Sheet:
         field_line((_("Số bản sao được cấp"), extract["copies"])),
         text(
             _("Bản sao trích lục này được cấp từ sổ hộ tịch lưu tại %(committee)s.")
-            % {"committee": people_committee(facts.unit)},
+            % {"committee": people_committee(facts.registrar)},
             "note",
         ),
     ]

@@ -4,9 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from egov.units.selectors import holder_on
 from onecounter.documents import available_documents, issued_documents, mask_name, registered_people, render_document
 from procedures import selectors
 from procedures.models import Dossier, DossierAccess, RegisterEntry, Status
@@ -32,9 +34,14 @@ def document(request: HttpRequest, uuid, kind: str) -> HttpResponse:
 def verify(request: HttpRequest, uuid) -> HttpResponse:
     """What a person holding a paper needs to check it is genuine, and no personal data beyond a masked name."""
     dossier = get_object_or_404(
-        Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure", "unit"), uuid=uuid
+        Dossier.objects.exclude(status=Status.DRAFT).select_related("procedure", "unit__parent"), uuid=uuid
     )
-    entry = RegisterEntry.objects.filter(dossier=dossier).first()
+    entry = RegisterEntry.objects.filter(dossier=dossier).select_related("unit__parent").first()
+    # Who issued the papers: the commune whose register holds the result, else the one that held the dossier when
+    # it was received (a reform may have moved it since); and who holds it today, to ask about it.
+    received = dossier.received_at or dossier.submitted_at
+    issuer = entry.unit if entry else holder_on(dossier.unit, timezone.localdate(received))
+    holder = holder_on(dossier.unit, timezone.localdate())
     response = render(
         request,
         "onecounter/verify.html",
@@ -42,6 +49,8 @@ def verify(request: HttpRequest, uuid) -> HttpResponse:
             "dossier": dossier,
             "documents": issued_documents(dossier),
             "entry": entry,
+            "issuer": issuer,
+            "holder": holder if holder.pk != issuer.pk else None,
             "names": [mask_name(name) for name in registered_people(dossier)],
         },
     )

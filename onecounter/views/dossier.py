@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.accounts.jurisdiction import acting_unit_ids
+from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only
 from egov.accounts.models import Role
+from egov.units.selectors import holder_on
 from interconnect.models import LinkedRecord, RecordStatus
 from onecounter.forms import ActionForm, ApologyForm
 from onecounter.selectors import dossier_for_officer, may_read_audit
@@ -171,6 +172,9 @@ def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None =
         "accesses": list(dossier.accesses.select_related("user")[:20]) if may_read_audit(user) else None,
         "linked_records": linked_records,
         "records_to_handle": _records_to_handle(dossier, linked_records),
+        # A dossier of a commune merged away since: the successor that holds it and acts on it now.
+        "holder": holder_on(dossier.unit, timezone.localdate()),
+        "history_only": reads_history_only(user),
     }
     return render(request, "onecounter/dossier.html", context, status=status)
 
@@ -182,6 +186,13 @@ def dossier_detail(request: HttpRequest, uuid) -> HttpResponse:
     dossier = dossier_for_officer(request.user, uuid)
     services.dossier_access_record(dossier=dossier, user=request.user, what=DossierAccess.What.DOSSIER)
     return _render_detail(request, dossier)
+
+
+def _may_act(request: HttpRequest):
+    """An account of a unit that no longer exists finds the dossiers of its unit but changes none: a 403 that says
+    why, rather than the "not your role" message."""
+    if reads_history_only(request.user):
+        raise PermissionDenied(HISTORY_ONLY_MESSAGE)
 
 
 def _back(request: HttpRequest, dossier) -> HttpResponse:
@@ -198,6 +209,7 @@ def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
     if action not in ACTION_BY_NAME:
         raise Http404
     dossier = dossier_for_officer(request.user, uuid)
+    _may_act(request)
     definition = ACTION_BY_NAME[action]
     form = _action_form(dossier, definition, request.POST)
     if form.is_valid():
@@ -223,6 +235,7 @@ def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
 def dossier_apology(request: HttpRequest, uuid) -> HttpResponse:
     """Issue the apology-and-new-date slip (once per dossier); the due time moves to the new day."""
     dossier = dossier_for_officer(request.user, uuid)
+    _may_act(request)
     form = ApologyForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, dossier, apology=form, status=400)

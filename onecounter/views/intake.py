@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from egov.accounts.jurisdiction import reads_history_only
+from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, reads_history_only
 from egov.accounts.models import Role, User
 from egov.accounts.selectors import user_find_by_identifier
 from onecounter.forms_intake import IntakeForm
@@ -33,9 +33,7 @@ def one_stop_required(view):
         if request.user.role != Role.ONE_STOP or request.user.unit_id is None:
             raise PermissionDenied(_("Trang này dành cho cán bộ bộ phận một cửa."))
         if reads_history_only(request.user):
-            raise PermissionDenied(
-                _("Đơn vị của bạn không còn từ sau khi sắp xếp đơn vị hành chính; tài khoản chỉ xem hồ sơ trước đó.")
-            )
+            raise PermissionDenied(HISTORY_ONLY_MESSAGE)
         return view(request, *args, **kwargs)
 
     wrapped.__name__ = view.__name__

@@ -1,5 +1,6 @@
 """The officers' interconnect queue: linked records by state and agency, one record with its attempts and the
-agency's answers, and the re-send of a failed one; police and social-insurance officers read it for their district."""
+agency's answers, and the re-send of a failed one; police and social-insurance officers of a commune read it for
+the commune and the old communes it holds (their district accounts of before the reform, for the district)."""
 
 import json
 from urllib.parse import urlencode
@@ -18,13 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.accounts.jurisdiction import acting_unit_ids
+from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only
 from egov.accounts.models import Role
 from interconnect.models import LinkedRecord, RecordStatus
 from interconnect.selectors import (
     AGENCY_OF_ROLE,
     QUEUE_STATES,
     QueueQuery,
+    agency_scope,
     is_late,
     linked_record_counts,
     linked_record_for_officer,
@@ -125,6 +127,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "form": form if request.GET else QueueFilterForm(),
             # An agency's officer sees one agency: no filter, and the page says so.
             "own_agency": Agency(AGENCY_OF_ROLE[user.role]).label if user.role in AGENCY_OF_ROLE else None,
+            "scope": agency_scope(user) if user.role in AGENCY_OF_ROLE else "",
             "links_dossiers": user.role in WORKSPACE_ROLES,
             "page": page,
             "params": params.urlencode(),
@@ -196,6 +199,8 @@ def record_resend(request: HttpRequest, uuid) -> HttpResponse:
     and says so; anyone but the commune's one-stop or justice officer gets a 403."""
     user = request.user
     record = linked_record_for_officer(user, uuid)
+    if reads_history_only(user):
+        raise PermissionDenied(HISTORY_ONLY_MESSAGE)
     if not _resender(record, user):
         raise PermissionDenied(_("Chỉ cán bộ một cửa hoặc công chức tư pháp – hộ tịch của xã, phường được gửi lại."))
     try:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from egov.accounts.jurisdiction import reads_history_only
 from egov.accounts.models import Role
 from onecounter.forms import WorklistFilterForm
 from onecounter.selectors import (
@@ -95,6 +96,8 @@ def worklist(request: HttpRequest, slug: str) -> HttpResponse:
             "filtered": any(value for key, value in request.GET.items() if key != "trang"),
             "page": page,
             "params": params.urlencode(),
+            # Paper dossiers are entered at a desk that acts (not by an account that reads history only).
+            "enters_paper": request.user.role == Role.ONE_STOP and not reads_history_only(request.user),
         },
     )
 

@@ -23,17 +23,19 @@ from procedures.services import dossier_create_draft
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_pages import sign_in
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
-from tests.onecounter.conftest import advance, filed
 
 # Fixtures, found by pytest by their names here.
+from tests.onecounter.conftest import advance, filed, from_before_reform, old_officers  # noqa: F401
 from tests.procedures.conftest import (  # noqa: F401
     PASSWORD,
     citizen,
     city,
+    clock,
     commune_a,
     district,
     justice_a,
     leader_a,
+    old_commune_a,
     one_stop_a,
 )
 from tests.procedures.test_filing import procedure_of
@@ -462,3 +464,43 @@ def test_every_officer_page_at_a_desk_and_on_a_phone(browser, live_server, peopl
     check(browser, "audit-views-leader")
     viewport(browser, PHONE)
     check(browser, "audit-views-leader-phone", axe=False)
+
+
+def test_a_dossier_of_an_old_commune_is_taken_up_by_its_holder_and_read_by_the_old_account(
+    browser, live_server, people, request
+):
+    """Filed at Phường Phúc Xá in June 2025 and not yet received: Phường Hồng Hà's one-stop officer finds it in "Chờ
+    tiếp nhận" and receives it; Phúc Xá's own account reads it, with no button and a notice that says why."""
+    # The clock is pinned (Monday 7/12/2026) for the filing in 2025; the pages are then shown at that Monday.
+    request.getfixturevalue("clock")
+    dossier = request.getfixturevalue("from_before_reform")(Status.SUBMITTED)
+    phuc_xa = request.getfixturevalue("old_officers")
+    viewport(browser, DESK)
+
+    log_in(browser, live_server, people.one_stop_a.username, "Trang cán bộ")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
+    wait_for_heading(browser, "Chờ tiếp nhận")
+    row = browser.find_element(By.XPATH, f"//main//tr[.//a[normalize-space()='{dossier.code}']]")
+    assert "Phường Phúc Xá" in row.text
+    open_dossier(browser, dossier)
+    assert "Nay do Phường Hồng Hà giữ hồ sơ và giải quyết." in main_text(browser)
+    check(browser, "predecessor-submitted-holder")
+    act(browser, dossier, "Tiếp nhận hồ sơ")
+    assert status_badge(browser) == "Đã tiếp nhận"
+    assert_printables_are_pdf(browser, including=("giay-tiep-nhan",))
+    log_out(browser)
+
+    log_in(browser, live_server, phuc_xa["one_stop"].username, "Trang cán bộ")
+    notice = browser.find_element(By.CSS_SELECTOR, "main .portal-history-notice").text
+    assert "Hồ sơ và sổ hộ tịch của Phường Phúc Xá nay do Phường Hồng Hà giữ" in notice
+    check(browser, "home-history-only")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Hồ sơ trước đây của đơn vị"))
+    wait_for_heading(browser, "Tất cả")
+    assert browser.find_elements(By.CSS_SELECTOR, "main .portal-history-notice")
+    check(browser, "list-history-only")
+    open_dossier(browser, dossier)
+    assert not browser.find_elements(By.CSS_SELECTOR, "main form button[type=submit]")
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in main_text(browser)
+    check(browser, "dossier-history-only")
+    viewport(browser, PHONE)
+    check(browser, "dossier-history-only-phone", axe=False)

@@ -1,5 +1,7 @@
 """The base pages in a real headless Chromium: phone width, keyboard use and axe-core accessibility checks."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -7,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from egov.accounts.models import Role, User
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
 from tests.browser.axe import axe_violations, describe
 from tests.conftest import click_and_wait, save_screenshot
 
@@ -40,18 +42,38 @@ def sign_in(browser, live_server, user: User) -> None:
 
 
 @pytest.fixture
-def one_stop_officer() -> User:
+def units() -> dict[str, AdministrativeUnit]:
+    """Phường Phúc Xá of Quận Ba Đình until 30/06/2025, and Phường Hồng Hà under the city since, holding its records."""
     city = AdministrativeUnit.objects.create(
         code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
     )
+    end = date(2025, 6, 30)
     district = AdministrativeUnit.objects.create(
-        code="001", name="Quận Ba Đình", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
+        code="001",
+        name="Quận Ba Đình",
+        kind=UnitKind.URBAN_DISTRICT,
+        level=UnitLevel.DISTRICT,
+        parent=city,
+        valid_to=end,
+    )
+    old = AdministrativeUnit.objects.create(
+        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district, valid_to=end
     )
     commune = AdministrativeUnit.objects.create(
-        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
+        code="00097",
+        name="Phường Hồng Hà",
+        kind=UnitKind.WARD,
+        level=UnitLevel.COMMUNE,
+        parent=city,
+        valid_from=end + timedelta(days=1),
     )
+    UnitSuccession.objects.create(old_unit=old, new_unit=commune, holds_records=True)
+    return {"today": commune, "before": old}
+
+
+def one_stop_of(unit: AdministrativeUnit) -> User:
     return User.objects.create_user(
-        "motcua.phucxa", "mat-khau-dai-123", full_name="Nguyễn Thị Lan", role=Role.ONE_STOP, unit=commune
+        f"motcua.{unit.code}", "mat-khau-dai-123", full_name="Nguyễn Thị Lan", role=Role.ONE_STOP, unit=unit
     )
 
 
@@ -72,12 +94,18 @@ def test_home_fits_a_360px_phone_without_horizontal_scroll(browser, live_server)
     assert_no_horizontal_scroll(browser)
 
 
-def test_officer_home_fits_a_360px_phone(browser, live_server, one_stop_officer):
+@pytest.mark.parametrize(
+    ("when", "unit", "notice"),
+    [("today", "Phường Hồng Hà, Thành phố Hà Nội", False), ("before", "Phường Phúc Xá, Quận Ba Đình", True)],
+)
+def test_officer_home_fits_a_360px_phone(browser, live_server, units, when, unit, notice):
     emulate_phone(browser, SMALL_PHONE_WIDTH)
-    sign_in(browser, live_server, one_stop_officer)
+    sign_in(browser, live_server, one_stop_of(units[when]))
     browser.get(live_server.url + "/can-bo/")
 
-    assert "Phường Phúc Xá, Quận Ba Đình" in browser.page_source
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert unit in main
+    assert ("Tài khoản chỉ để xem hồ sơ trước đây" in main) is notice
     assert_no_horizontal_scroll(browser)
 
 
@@ -128,10 +156,11 @@ def test_public_pages_have_no_serious_accessibility_violations(browser, live_ser
     assert not violations, describe(violations)
 
 
-def test_officer_home_has_no_serious_accessibility_violations(browser, live_server, one_stop_officer):
-    sign_in(browser, live_server, one_stop_officer)
+@pytest.mark.parametrize("when", ["today", "before"])
+def test_officer_home_has_no_serious_accessibility_violations(browser, live_server, units, when):
+    sign_in(browser, live_server, one_stop_of(units[when]))
     browser.get(live_server.url + "/can-bo/")
-    save_screenshot(browser, "officer_home")
+    save_screenshot(browser, "officer_home" if when == "today" else "officer_home_history_only")
 
     violations = axe_violations(browser)
 

@@ -4,11 +4,13 @@ Inspired by manage.get.gov's test that no view is left open by mistake: a new UR
 added. A page meant for anonymous visitors must be listed in PUBLIC_URL_NAMES on purpose.
 """
 
+import datetime
 from collections.abc import Iterator
 from fnmatch import fnmatch
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.views.defaults import permission_denied
@@ -109,8 +111,16 @@ def test_officer_pages_are_closed_to_citizens(client, name, path):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "path"), [url for url in URLS if is_officer_page(url[0])], ids=lambda v: v)
 def test_officer_pages_open_for_an_officer(client, name, path):
+    city = AdministrativeUnit.objects.create(
+        code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
+    )
     commune = AdministrativeUnit.objects.create(
-        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE
+        code="00097",
+        name="Phường Hồng Hà",
+        kind=UnitKind.WARD,
+        level=UnitLevel.COMMUNE,
+        parent=city,
+        valid_from=datetime.date(2025, 7, 1),
     )
     client.force_login(User.objects.create_user("canbo", "x", full_name="Cán bộ", role=Role.ONE_STOP, unit=commune))
 
@@ -138,3 +148,20 @@ def test_forbidden_page_is_vietnamese_and_offers_login_to_a_visitor(rf):
     html = response.content.decode()
     assert "Bạn không có quyền xem trang này" in html
     assert f'href="{reverse("accounts:login")}?next=/can-bo/"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("valid_to", "notice"), [(None, False), (datetime.date(2025, 6, 30), True)])
+def test_forbidden_page_gives_an_officer_the_reason_and_an_old_units_account_the_notice(rf, valid_to, notice):
+    commune = AdministrativeUnit.objects.create(
+        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, valid_to=valid_to
+    )
+    request = rf.get("/mot-cua/tiep-nhan/")
+    request.user = User.objects.create_user("canbo", "x", full_name="Cán bộ", role=Role.JUSTICE, unit=commune)
+
+    response = permission_denied(request, exception=PermissionDenied("Trang này dành cho cán bộ bộ phận một cửa."))
+
+    html = response.content.decode()
+    assert "Trang này dành cho cán bộ bộ phận một cửa." in html
+    assert "Trang này dành cho người có vai trò hoặc đơn vị khác." not in html
+    assert ("Tài khoản chỉ để xem hồ sơ trước đây" in html) is notice

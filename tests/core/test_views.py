@@ -1,5 +1,7 @@
-"""The home page, the officer home of every role and the language switch."""
+"""The home page, the officer home of every role (at a unit of today, and for accounts of before the 2025 reform the
+notice that they read history only) and the language switch."""
 
+import datetime
 import re
 import unicodedata
 from pathlib import Path
@@ -8,9 +10,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from egov.accounts.models import ROLE_UNIT_LEVEL, Role, User
-from egov.core.views import OFFICER_HOMES
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
+from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
+from egov.core.views import HISTORY_HOMES, OFFICER_HOMES
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
 from procedures.catalogue import catalogue_load
 from procedures.models import Procedure
 from tests.conftest import require_in_ci
@@ -20,22 +22,38 @@ OFFICER_ROLES = [role for role in Role if role != Role.CITIZEN]
 
 @pytest.fixture
 def hanoi_units(db) -> dict[str, AdministrativeUnit]:
-    """One unit per level: Hà Nội › Quận Ba Đình › Phường Phúc Xá, with their GSO codes."""
+    """Both trees: Hà Nội › Quận Ba Đình › Phường Phúc Xá until 30/06/2025, and Hà Nội › Phường Hồng Hà since, which
+    holds Phúc Xá's records. By level, the units an account of today works at ("district" is of before)."""
     city = AdministrativeUnit.objects.create(
         code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
     )
+    end, start = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
     district = AdministrativeUnit.objects.create(
-        code="001", name="Quận Ba Đình", kind=UnitKind.URBAN_DISTRICT, level=UnitLevel.DISTRICT, parent=city
+        code="001",
+        name="Quận Ba Đình",
+        kind=UnitKind.URBAN_DISTRICT,
+        level=UnitLevel.DISTRICT,
+        parent=city,
+        valid_to=end,
+    )
+    old = AdministrativeUnit.objects.create(
+        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district, valid_to=end
     )
     commune = AdministrativeUnit.objects.create(
-        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district
+        code="00097", name="Phường Hồng Hà", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=city, valid_from=start
     )
-    return {UnitLevel.CITY: city, UnitLevel.DISTRICT: district, UnitLevel.COMMUNE: commune}
+    UnitSuccession.objects.create(old_unit=old, new_unit=commune, holds_records=True)
+    return {UnitLevel.CITY: city, UnitLevel.DISTRICT: district, UnitLevel.COMMUNE: commune, "old_commune": old}
 
 
-def make_officer(role: Role, units: dict[str, AdministrativeUnit]) -> User:
+def make_officer(role: Role, units: dict[str, AdministrativeUnit], level: str | None = None) -> User:
+    """An officer of `role` at the unit of `level` (by default the usual level of the role, today's unit)."""
     return User.objects.create_user(
-        f"canbo-{role}", "mat-khau-dai-123", full_name="Nguyễn Thị Lan", role=role, unit=units[ROLE_UNIT_LEVEL[role]]
+        f"canbo-{role}",
+        "mat-khau-dai-123",
+        full_name="Nguyễn Thị Lan",
+        role=role,
+        unit=units[level or ROLE_UNIT_LEVELS[role][0]],
     )
 
 
@@ -111,6 +129,53 @@ def test_officer_home_shows_who_the_officer_is(client, hanoi_units, role):
         assert str(action.title) in html
     # The navigation offers the officer page to officers.
     assert 'aria-current="page">Trang cán bộ' in html
+    # Every unit of today but the district, which the reform abolished: its accounts read history only.
+    assert ("Tài khoản chỉ để xem hồ sơ trước đây" in html) is (role == Role.DISTRICT)
+
+
+def test_the_agencies_read_the_records_of_a_commune_of_today():
+    for role in (Role.POLICE, Role.SOCIAL_INSURANCE):
+        summary = str(OFFICER_HOMES[role].summary)
+        assert "của xã, phường" in summary and "quận, huyện" not in summary
+
+
+@pytest.mark.parametrize("role", [Role.ONE_STOP, Role.JUSTICE, Role.LEADER])
+def test_an_officer_of_an_old_commune_is_told_whose_records_they_read_and_who_holds_them(client, hanoi_units, role):
+    client.force_login(make_officer(role, hanoi_units, "old_commune"))
+
+    html = client.get(reverse("core:officer-home")).content.decode()
+
+    assert "Phường Phúc Xá, Quận Ba Đình" in html
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in html
+    assert "Phường Phúc Xá chỉ tồn tại đến hết ngày 30/06/2025" in html
+    assert "Hồ sơ và sổ hộ tịch của Phường Phúc Xá nay do Phường Hồng Hà giữ" in html
+    assert str(HISTORY_HOMES[role].summary) in html
+    assert str(OFFICER_HOMES[role].summary) not in html
+    assert reverse("onecounter:worklist", args=("tat-ca",)) in html
+    assert reverse("onecounter:intake") not in html.split("<main", 1)[1], "no desk work offered"
+    assert (reverse("onecounter:audit") in html) is (role == Role.LEADER)
+
+
+@pytest.mark.parametrize("role", [Role.POLICE, Role.SOCIAL_INSURANCE, Role.DISTRICT])
+def test_a_district_account_of_before_the_reform_reads_history_and_says_so(client, hanoi_units, role):
+    client.force_login(make_officer(role, hanoi_units, UnitLevel.DISTRICT))
+
+    html = client.get(reverse("core:officer-home")).content.decode()
+
+    assert "Quận Ba Đình, Thành phố Hà Nội" in html
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in html
+    assert "Quận Ba Đình chỉ tồn tại đến hết ngày 30/06/2025" in html
+    assert "nay do" not in html  # a district's communes went to several successors
+
+
+def test_an_officer_of_today_sees_no_history_notice(client, hanoi_units):
+    client.force_login(make_officer(Role.ONE_STOP, hanoi_units))
+
+    html = client.get(reverse("core:officer-home")).content.decode()
+
+    assert "Phường Hồng Hà, Thành phố Hà Nội" in html
+    assert "Tài khoản chỉ để xem" not in html
+    assert reverse("onecounter:intake") in html
 
 
 @pytest.mark.parametrize("role", OFFICER_ROLES)

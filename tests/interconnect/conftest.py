@@ -1,4 +1,5 @@
-"""A small agency on a local port (the protocol's server side, scripted per test), 3-in-1 dossiers ready to sign."""
+"""A small agency on a local port (the protocol's server side, scripted per test), 3-in-1 dossiers ready to sign, and
+one registered at an old commune before the reform."""
 
 import contextlib
 import hashlib
@@ -150,6 +151,15 @@ def birth_3in1(db):
 @pytest.fixture
 def death_residence(db):
     return procedure_of("death_residence", interconnections=["police"])
+
+
+@pytest.fixture
+def inherited(birth_3in1, from_before_reform):
+    """A 3-in-1 birth filed and registered at Phúc Xá in June 2025, its records still waiting in December 2026:
+    Phường Hồng Hà (commune A) holds it."""
+    dossier = from_before_reform("registered", kind="birth_3in1")
+    assert dossier.register_entry.unit.name == "Phường Phúc Xá"
+    return dossier
 
 
 @pytest.fixture

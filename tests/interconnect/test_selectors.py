@@ -1,6 +1,8 @@
-"""Reads of linked records: who sees which (commune desks their commune, an agency's officers their agency's records
-of the district, district and city staff their jurisdiction, citizens nothing), the queue's states, counts, late
-flag and filters, one record with its logs, and results and payloads as people read them."""
+"""Reads of linked records: who sees which (commune desks their commune and the old communes it holds, an agency's
+officers their agency's records of their commune of today and the old communes it holds, or as a district account of
+before the reform the district's history; district and city staff their jurisdiction, citizens nothing), the
+queue's states, counts, late flag and filters, one record with its logs, and results and payloads as people read
+them."""
 
 import uuid
 from datetime import timedelta
@@ -110,31 +112,50 @@ def test_commune_b_sees_its_own(world, one_stop_b):
     assert seen(one_stop_b) == codes(world, *B_RECORDS)
 
 
-def test_the_district_police_see_the_police_records_of_its_communes_and_no_health_card(world, district):
-    police = make_user("congan.badinh", Role.POLICE, district)
+def old(dossier, *kinds) -> set[tuple[str, str]]:
+    return {(dossier.code, kind) for kind in kinds}
+
+
+def test_a_communes_desks_see_the_records_of_the_old_commune_it_holds(world, inherited, one_stop_a, one_stop_b):
+    residence_and_card = (RecordKind.REGISTER_RESIDENCE, RecordKind.HEALTH_CARD)
+    assert seen(one_stop_a) == codes(world, *A_RECORDS) | old(inherited, *residence_and_card)
+    assert seen(one_stop_b) == codes(world, *B_RECORDS)
+
+
+def test_the_communes_police_see_its_police_records_and_the_old_communes_and_no_health_card(
+    world, inherited, commune_a
+):
+    police = make_user("congan.hongha", Role.POLICE, commune_a)
 
     assert seen(police) == codes(
-        world,
-        ("birth_a", RecordKind.REGISTER_RESIDENCE),
-        ("death_a", RecordKind.REMOVE_RESIDENCE),
-        ("birth_b", RecordKind.REGISTER_RESIDENCE),
+        world, ("birth_a", RecordKind.REGISTER_RESIDENCE), ("death_a", RecordKind.REMOVE_RESIDENCE)
+    ) | old(inherited, RecordKind.REGISTER_RESIDENCE)
+
+
+def test_the_communes_social_insurance_sees_the_health_cards_only(world, inherited, commune_a, commune_b):
+    assert seen(make_user("bhxh.hongha", Role.SOCIAL_INSURANCE, commune_a)) == codes(
+        world, ("birth_a", RecordKind.HEALTH_CARD)
+    ) | old(inherited, RecordKind.HEALTH_CARD)
+    assert seen(make_user("bhxh.badinh", Role.SOCIAL_INSURANCE, commune_b)) == codes(
+        world, ("birth_b", RecordKind.HEALTH_CARD)
     )
 
 
-def test_the_district_social_insurance_sees_the_health_cards_only(world, district):
-    social = make_user("bhxh.badinh", Role.SOCIAL_INSURANCE, district)
-
-    assert seen(social) == codes(world, ("birth_a", RecordKind.HEALTH_CARD), ("birth_b", RecordKind.HEALTH_CARD))
-
-
-def test_another_districts_police_see_nothing_here(world, rural_district):
-    assert seen(make_user("congan.bavi", Role.POLICE, rural_district)) == set()
+def test_another_communes_police_see_nothing_here(world, inherited, rural_commune, rural_district):
+    assert seen(make_user("congan.bavi", Role.POLICE, rural_commune)) == set()
+    assert seen(make_user("congan.huyenbavi", Role.POLICE, rural_district)) == set()
 
 
-def test_district_and_city_staff_see_their_jurisdiction(world, city, district, rural_district):
-    everything = codes(world, *A_RECORDS, *B_RECORDS)
-    assert seen(make_user("quan.badinh", Role.DISTRICT, district)) == everything
-    assert seen(make_user("thanhpho", Role.CITY, city)) == everything
+def test_the_district_police_account_reads_the_districts_history_only(world, inherited, district):
+    """Quận Ba Đình's police account of before the reform: the records of its old communes, none of today's."""
+    assert seen(make_user("congan.quanbadinh", Role.POLICE, district)) == old(inherited, RecordKind.REGISTER_RESIDENCE)
+    assert seen(make_user("bhxh.quanbadinh", Role.SOCIAL_INSURANCE, district)) == old(inherited, RecordKind.HEALTH_CARD)
+
+
+def test_district_and_city_staff_see_their_jurisdiction(world, inherited, city, district, rural_district):
+    residence_and_card = old(inherited, RecordKind.REGISTER_RESIDENCE, RecordKind.HEALTH_CARD)
+    assert seen(make_user("quan.badinh", Role.DISTRICT, district)) == residence_and_card
+    assert seen(make_user("thanhpho", Role.CITY, city)) == codes(world, *A_RECORDS, *B_RECORDS) | residence_and_card
     assert seen(make_user("huyen.bavi", Role.DISTRICT, rural_district)) == set()
 
 
@@ -191,8 +212,8 @@ def test_a_failed_record_past_its_time_is_late_too(world, clock, one_stop_a):
     assert (world["birth_a"].code, RecordKind.REGISTER_RESIDENCE) in queue(one_stop_a, state="qua-han")
 
 
-def test_the_queue_filters_by_agency_and_dossier_code(world, district):
-    staff = make_user("quan.badinh", Role.DISTRICT, district)
+def test_the_queue_filters_by_agency_and_dossier_code(world, city):
+    staff = make_user("thanhpho", Role.CITY, city)
 
     assert set(queue(staff, agency=Agency.SOCIAL_INSURANCE)) == codes(
         world, ("birth_a", RecordKind.HEALTH_CARD), ("birth_b", RecordKind.HEALTH_CARD)
@@ -213,11 +234,11 @@ def test_one_record_with_its_attempts_and_callbacks_in_order(world, one_stop_a, 
         found = linked_record_for_officer(one_stop_a, card.uuid)
         attempts = [(attempt.outcome, attempt.http_status) for attempt in found.attempts_log.all()]
         callbacks = [callback.outcome for callback in found.callbacks.all()]
-        unit = found.dossier.unit.parent.name
+        units = (found.dossier.unit.parent.name, found.dossier.register_entry.unit.parent.name)
 
     assert attempts == [("accepted", 202)]
     assert callbacks == ["applied"]
-    assert unit == "Quận Ba Đình"
+    assert units == ("Thành phố Hà Nội", "Thành phố Hà Nội")
 
 
 @pytest.mark.parametrize("who", ["one_stop_b", "citizen"])
@@ -226,8 +247,8 @@ def test_a_record_out_of_sight_is_a_404(world, request, who):
         linked_record_for_officer(request.getfixturevalue(who), record(world["birth_a"]).uuid)
 
 
-def test_the_police_cannot_open_a_health_card(world, district):
-    police = make_user("congan.badinh", Role.POLICE, district)
+def test_the_police_cannot_open_a_health_card(world, commune_a):
+    police = make_user("congan.hongha", Role.POLICE, commune_a)
 
     with pytest.raises(Http404):
         linked_record_for_officer(police, record(world["birth_a"], RecordKind.HEALTH_CARD).uuid)

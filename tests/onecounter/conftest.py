@@ -1,20 +1,33 @@
-"""The personas of tests/procedures (commune A with its officers, commune B, citizens), and filed dossiers."""
+"""The personas of tests/procedures (commune A with its officers, commune B, citizens), the officers of Phúc Xá
+(the old commune whose records commune A holds since the reform), and filed dossiers of today and of before."""
 
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from egov.accounts.models import Role
 from procedures.declarations.samples import sample_data
-from procedures.models import Channel, Dossier, Status
+from procedures.models import Channel, Dossier, Procedure, Status
 from procedures.services import dossier_create_draft, dossier_save_draft, dossier_submit
 from tests.procedures.conftest import *  # noqa: F403
+from tests.procedures.conftest import make_user
 from tests.procedures.test_filing import procedure_of
+from tests.workcal.conftest import at
+
+# A working morning of Phúc Xá (Tuesday 12/03/2024), and the last days before the reform (Friday 27/06/2025).
+BEFORE_REFORM = at(2024, 3, 12, 9)
+REFORM_EVE_MORNING = at(2025, 6, 27, 9)
 
 
-def filed(procedure, *, unit, applicant, channel: str = Channel.ONLINE_SELF, actor=None) -> Dossier:
-    """A dossier of `procedure` with a complete sample declaration, submitted (status `submitted`)."""
+def filed(
+    procedure, *, unit, applicant, channel: str = Channel.ONLINE_SELF, actor=None, on: datetime.date | None = None
+) -> Dossier:
+    """A dossier of `procedure` with a complete sample declaration dated from `on` (the real today by default),
+    submitted (status `submitted`)."""
     dossier = dossier_create_draft(procedure=procedure, unit=unit, applicant=applicant, channel=channel)
-    dossier_save_draft(dossier=dossier, data=sample_data(procedure, on=datetime.date.today()), step="kiem-tra")
+    data = sample_data(procedure, on=on or datetime.date.today())
+    dossier_save_draft(dossier=dossier, data=data, step="kiem-tra")
     return dossier_submit(dossier=dossier, actor=actor or applicant)
 
 
@@ -52,3 +65,33 @@ def walk_to(submitted, one_stop_a, justice_a, leader_a):
     return lambda to, dossier=None: advance(
         dossier or submitted, to, one_stop=one_stop_a, justice=justice_a, leader=leader_a
     )
+
+
+@pytest.fixture
+def old_officers(old_commune_a) -> dict:
+    """The one-stop, justice and leader accounts of Phường Phúc Xá: they worked there until 30/06/2025 and read its
+    history since."""
+    return {
+        "one_stop": make_user("motcua.phucxa", Role.ONE_STOP, old_commune_a, full_name="Đinh Thị Xuân"),
+        "justice": make_user("tuphap.phucxa", Role.JUSTICE, old_commune_a, full_name="Mai Văn Yên"),
+        "leader": make_user("lanhdao.phucxa", Role.LEADER, old_commune_a, full_name="Tạ Văn Long"),
+    }
+
+
+@pytest.fixture
+def from_before_reform(clock, citizen, old_commune_a, commune_a, old_officers):
+    """`from_before_reform(status, *, moment=REFORM_EVE_MORNING, kind="birth")`: a citizen's online dossier (of the
+    test's procedure of that kind if there is one) filed
+    at Phúc Xá at `moment`, walked there by Phúc Xá's officers to `status`; the clock then back at Monday
+    7/12/2026 09:00, when Phường Hồng Hà (commune A) holds Phúc Xá's records."""
+    today = clock.now
+
+    def make(status: str, *, moment=REFORM_EVE_MORNING, kind: str = "birth") -> Dossier:
+        clock.set(moment)
+        procedure = Procedure.objects.filter(form_kind=kind).first() or procedure_of(kind)
+        dossier = filed(procedure, unit=old_commune_a, applicant=citizen, on=timezone.localdate())
+        dossier = advance(dossier, status, **old_officers)
+        clock.set(today)
+        return dossier
+
+    return make

@@ -1,5 +1,6 @@
 """Every transition as a POST action of the workspace: happy path with its event, wrong role, another commune,
-GET refused, wrong source state, missing reason, CSRF, and a lost race between two officers."""
+GET refused, wrong source state, missing reason, CSRF, and a lost race between two officers; and on a dossier of an
+old commune, the commune holding its records since the reform acts, the old commune's accounts read only."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -144,7 +145,7 @@ def test_citizens_and_agency_officers_are_refused(request, walk_to, citizen, com
     from tests.procedures.conftest import make_user
 
     dossier = walk_to(Status.SUBMITTED)
-    police = make_user("congan.a", Role.POLICE, commune_a.parent)
+    police = make_user("congan.a", Role.POLICE, commune_a)
     for user in (citizen, police):
         client = Client()
         client.force_login(user)
@@ -284,3 +285,130 @@ def test_the_apology_is_refused_to_a_leader_and_to_another_commune(request, walk
     assert client_of(request, "justice_a").get(apology_url(dossier)).status_code == 405
     dossier.refresh_from_db()
     assert dossier.apology_at is None
+
+
+# --- a dossier filed at Phúc Xá before the reform, still open: Phường Hồng Hà (commune A) holds it -----------------
+
+OLD_PERSONA = {"one_stop_a": "one_stop", "justice_a": "justice", "leader_a": "leader"}
+
+
+def district_staff(request):
+    from egov.accounts.models import Role
+    from tests.procedures.conftest import make_user
+
+    return make_user("quan.badinh", Role.DISTRICT, request.getfixturevalue("district"))
+
+
+def actor_of(request, who: str, persona: str):
+    """The officer of the role that fires the action: of commune A (the holder), of Phúc Xá itself (abolished),
+    of commune B (which holds other old communes), or the district's staff of before the reform."""
+    if who == "holder":
+        return request.getfixturevalue(persona)
+    if who == "old_commune":
+        return request.getfixturevalue("old_officers")[OLD_PERSONA[persona]]
+    if who == "other_commune":
+        return request.getfixturevalue(OTHER_COMMUNE[persona])
+    return district_staff(request)
+
+
+@pytest.mark.parametrize("action", TABLE)
+@pytest.mark.parametrize(
+    ("who", "status"), [("holder", 302), ("old_commune", 403), ("other_commune", 404), ("district", 403)]
+)
+def test_a_predecessors_open_dossier_in_each_state_and_who_may_act_on_it(
+    request, clock, from_before_reform, commune_a, action, who, status
+):
+    source, persona, _needs_reason, target = TABLE[action]
+    dossier = from_before_reform(source)
+    before = snapshot(dossier)
+    actor = actor_of(request, who, persona)
+    client = Client()
+    client.force_login(actor)
+
+    response = client.post(action_url(dossier, action), {f"{action}-reason": REASON})
+
+    assert response.status_code == status
+    if who != "holder":
+        assert snapshot(dossier) == before
+        if status == 403:
+            assert "chỉ xem hồ sơ trước đó" in response.content.decode()
+        return
+    dossier.refresh_from_db()
+    event = dossier.events.latest("pk")
+    assert (dossier.status, event.action, event.actor) == (target, action, actor)
+    assert dossier.unit.name == "Phường Phúc Xá"  # it keeps the unit it was filed at
+    if action == "approve":
+        entry = RegisterEntry.objects.get(dossier=dossier)
+        assert (entry.unit, entry.year, entry.number, entry.signed_by) == (commune_a, 2026, 1, actor)
+
+
+def test_the_holder_acts_on_a_predecessors_dossier_at_the_real_date(request, clock, from_before_reform, commune_a):
+    """The same walk without a pinned day of today: filed at Phúc Xá in June 2025, carried on now."""
+    import datetime
+
+    dossier = from_before_reform(Status.SUBMITTED)
+    clock.set(datetime.datetime.now(datetime.UTC))
+    for action, persona in (("receive", "one_stop_a"), ("start", "justice_a"), ("propose", "justice_a")):
+        assert client_of(request, persona).post(action_url(dossier, action)).status_code == 302
+    client_of(request, "leader_a").post(action_url(dossier, "approve"))
+
+    dossier.refresh_from_db()
+    entry = RegisterEntry.objects.get(dossier=dossier)
+    assert dossier.status == Status.REGISTERED
+    assert (entry.unit, entry.year) == (commune_a, datetime.date.today().year)
+
+
+def test_the_holders_page_of_a_predecessors_dossier_offers_its_actions(request, clock, from_before_reform):
+    dossier = from_before_reform(Status.SUBMITTED)
+
+    html = client_of(request, "one_stop_a").get(reverse("onecounter:dossier", kwargs={"uuid": dossier.uuid}))
+    html = html.content.decode()
+
+    assert action_url(dossier, "receive") in html and action_url(dossier, "refuse") in html
+    assert "Phường Phúc Xá, Quận Ba Đình" in html
+    assert "Nay do Phường Hồng Hà giữ hồ sơ và giải quyết." in html
+    assert "chỉ để xem hồ sơ trước đây" not in html
+
+
+@pytest.mark.parametrize("who", ["old_commune", "district"])
+def test_an_account_of_before_the_reform_reads_the_dossier_without_actions_and_is_told_why(
+    request, clock, from_before_reform, who
+):
+    dossier = from_before_reform(Status.PROCESSING)
+    client = Client()
+    client.force_login(actor_of(request, who, "justice_a"))
+
+    response = client.get(reverse("onecounter:dossier", kwargs={"uuid": dossier.uuid}))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/xu-ly/" not in html, "no action form"
+    assert apology_url(dossier) not in html, "no apology form"
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in html
+    assert "không tiếp nhận, xử lý, ký duyệt hay gửi lại hồ sơ nào" in html
+    assert "Công chức tư pháp – hộ tịch đang giải quyết." in html
+    assert "Bạn không có thao tác nào" not in html
+    if who == "old_commune":
+        assert "Hồ sơ và sổ hộ tịch của Phường Phúc Xá nay do Phường Hồng Hà giữ" in html
+
+
+def test_an_account_of_before_the_reform_may_not_apologize(request, clock, from_before_reform, old_officers):
+    dossier = from_before_reform(Status.PROCESSING)
+    client = Client()
+    client.force_login(old_officers["justice"])
+    form = {"apology-new_day": "15/12/2099", "apology-reason": "Chờ xác minh."}
+
+    assert client.post(apology_url(dossier), form).status_code == 403
+    dossier.refresh_from_db()
+    assert dossier.apology_at is None
+
+
+def test_a_commune_of_today_does_not_see_the_dossiers_of_an_old_commune_held_by_another(
+    request, clock, from_before_reform
+):
+    dossier = from_before_reform(Status.SUBMITTED)
+
+    assert (
+        client_of(request, "one_stop_b").get(reverse("onecounter:dossier", kwargs={"uuid": dossier.uuid})).status_code
+        == 404
+    )

@@ -91,7 +91,33 @@ def test_the_dossier_page_shows_its_readers_to_the_leader_only(submitted, one_st
     assert "Lê Thị Cúc" in page
 
 
-def test_others_may_not_read_the_audit(client, one_stop_a, justice_a, citizen, commune_a):
+def test_others_may_not_read_the_audit(client, one_stop_a, justice_a, citizen, district):
     assert client.get(AUDIT).status_code == 302
-    for user in (one_stop_a, justice_a, citizen, make_user("quan.a", Role.DISTRICT, commune_a.parent)):
+    for user in (one_stop_a, justice_a, citizen, make_user("quan.badinh", Role.DISTRICT, district)):
         assert logged_in(user).get(AUDIT).status_code == 403
+
+
+# --- an old commune's history: read at the commune that holds its records, and by its own accounts ---------------
+
+
+def audited_codes(user) -> set[str]:
+    return {event.dossier.code for event in logged_in(user).get(AUDIT).context["page"].object_list}
+
+
+def test_the_holders_leader_reads_what_was_done_to_the_old_communes_dossiers(
+    clock, from_before_reform, submitted, leader_a, leader_b
+):
+    old = from_before_reform("received")
+
+    assert audited_codes(leader_a) == {old.code, submitted.code}
+    assert "Đinh Thị Xuân (motcua.phucxa)" in logged_in(leader_a).get(AUDIT).content.decode()
+    assert audited_codes(leader_b) == set()
+
+
+def test_the_old_communes_leader_reads_its_own_history_only(clock, from_before_reform, submitted, old_officers):
+    old = from_before_reform("received")
+
+    response = logged_in(old_officers["leader"]).get(AUDIT)
+
+    assert {event.dossier.code for event in response.context["page"].object_list} == {old.code}
+    assert submitted.code not in response.content.decode()

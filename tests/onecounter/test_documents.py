@@ -1,5 +1,7 @@
 """Printed documents: each renders in its state with Vietnamese intact, the font embedded and a QR code that
-reads back as the verification address; the download view's access rules; the public verification page."""
+reads back as the verification address, issued by the unit that held the dossier on the document's date (today's
+commune under the city, or before the 2025 reform the old commune under its district); the download view's access
+rules; the public verification page."""
 
 import datetime
 import re
@@ -24,7 +26,7 @@ from onecounter.documents import (
     render_document,
     verification_url,
 )
-from procedures.models import Channel, DossierAccess
+from procedures.models import Channel, DossierAccess, Status
 from procedures.services import (
     dossier_apologize,
     dossier_approve,
@@ -38,7 +40,7 @@ from procedures.services import (
     dossier_start,
 )
 from tests.conftest import require_in_ci
-from tests.onecounter.conftest import filed
+from tests.onecounter.conftest import BEFORE_REFORM, REFORM_EVE_MORNING, filed
 from tests.procedures.test_filing import procedure_of
 
 pytestmark = pytest.mark.django_db
@@ -145,12 +147,30 @@ def appointment(moment: datetime.datetime) -> str:
 # --- each document, rendered from a dossier in its state ----------------------------------------------------------
 
 
-def check_pdf(pdf: bytes, dossier, *expected: str) -> str:
-    """Every document: Vietnamese text intact, dates dd/mm/yyyy, the font embedded, the QR code verifiable."""
+# The left header of a document as pdftotext reads it: a one-stop slip (the commune's committee over its desk) and a
+# result (the committee under the city since the reform, under its district before), today and before the reform.
+SLIP_TODAY = "UBND PHƯỜNG HỒNG HÀ BỘ PHẬN MỘT CỬA"
+RESULT_TODAY = "THÀNH PHỐ HÀ NỘI ỦY BAN NHÂN DÂN PHƯỜNG HỒNG HÀ"
+SLIP_BEFORE = "UBND PHƯỜNG PHÚC XÁ BỘ PHẬN MỘT CỬA"
+RESULT_BEFORE = "UBND QUẬN BA ĐÌNH ỦY BAN NHÂN DÂN PHƯỜNG PHÚC XÁ"
+NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+
+def header_of(text: str) -> str:
+    """What stands left of the national name: the issuing body (without the number under it, which pdftotext
+    reads before the national name when it is short)."""
+    assert NATION in text, text
+    return re.sub(r"\s*Số: .*$", "", text.split(NATION, 1)[0]).strip()
+
+
+def check_pdf(pdf: bytes, dossier, *expected: str, header: str = SLIP_TODAY, place: str = "Hồng Hà") -> str:
+    """Every document: the issuing unit in the header and the date line, Vietnamese text intact, dates dd/mm/yyyy,
+    the font embedded, the QR code verifiable."""
     text = pdf_text(pdf)
-    for phrase in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "PHÚC XÁ", *expected):
+    assert header_of(text) == header
+    for phrase in (NATION, "Độc lập - Tự do - Hạnh phúc", *expected):
         assert phrase in text, f"{phrase!r} not in {text!r}"
-    assert re.search(r"Phúc Xá, ngày \d{2} tháng \d{1,2} năm \d{4}", text)
+    assert re.search(rf"{place}, ngày \d{{2}} tháng \d{{1,2}} năm \d{{4}}", text)
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "an ISO date leaked into the document"
     fonts = pdf_fonts(pdf)
     assert fonts, "the PDF names no font"
@@ -170,7 +190,8 @@ def test_receipt(received, one_stop_a):
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         f"Số: {received.code}/TNHS",
         "Nguyễn Văn An",
-        "Ủy ban nhân dân phường Phúc Xá",
+        "bộ phận một cửa) Ủy ban nhân dân phường Hồng Hà đã tiếp nhận",
+        "Nhận kết quả tại: Bộ phận một cửa, Ủy ban nhân dân phường Hồng Hà",
         "Đăng ký khai sinh",
         "Tờ khai đăng ký khai sinh (khai trực tuyến)",
         f"Thời gian nhận hồ sơ: {appointment(received.received_at)}",
@@ -250,7 +271,7 @@ def test_birth_certificate(birth_result):
     entry = birth_result.register_entry
     birth = datetime.date.fromisoformat(birth_result.data["tre-em"]["birth_date"])
 
-    check_pdf(
+    text = check_pdf(
         render_document("giay-khai-sinh", birth_result),
         birth_result,
         "GIẤY KHAI SINH",
@@ -261,10 +282,13 @@ def test_birth_certificate(birth_result):
         "Giới tính: Nữ",
         "Trần Thị Bình",
         "Nơi sinh: Bệnh viện Phụ sản Hà Nội",
-        "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Phúc Xá, quận Ba Đình, thành phố Hà Nội",
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Hồng Hà, thành phố Hà Nội",
         f"Ngày, tháng, năm đăng ký: {dmy(entry.registered_at)}",
         "Hoàng Thị Hà",
+        header=RESULT_TODAY,
     )
+
+    assert "quận" not in text.lower(), "no district since the reform"
 
 
 @pytest.mark.parametrize(
@@ -277,9 +301,24 @@ def test_birth_certificate(birth_result):
         (
             "marital_status",
             "giay-xac-nhan-tinh-trang-hon-nhan",
-            ("GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Chưa kết hôn lần nào", "Để đăng ký kết hôn", "01/01/2010"),
+            (
+                "GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN",
+                "Ủy ban nhân dân phường Hồng Hà xác nhận",
+                "Chưa kết hôn lần nào",
+                "Để đăng ký kết hôn",
+                "01/01/2010",
+            ),
         ),
-        ("extract_copy", "ban-sao-trich-luc", ("TRÍCH LỤC KHAI SINH", "(Bản sao)", "Nguyễn Minh Anh")),
+        (
+            "extract_copy",
+            "ban-sao-trich-luc",
+            (
+                "TRÍCH LỤC KHAI SINH",
+                "(Bản sao)",
+                "Nguyễn Minh Anh",
+                "được cấp từ sổ hộ tịch lưu tại Ủy ban nhân dân phường Hồng Hà",
+            ),
+        ),
     ],
 )
 def test_results_of_the_other_procedures(kind, slug, expected, citizen, commune_a, officers):
@@ -292,6 +331,7 @@ def test_results_of_the_other_procedures(kind, slug, expected, citizen, commune_
         *expected,
         f"Số: {entry.number}, Quyển số: {entry.book_number}",
         "Hoàng Thị Hà",
+        header=RESULT_TODAY,
     )
 
 
@@ -351,7 +391,219 @@ def test_a_linked_result_prints_what_the_agencies_gave(
     dossier.refresh_from_db()
 
     assert dossier.status == "result_ready"
-    check_pdf(render_document(slug, dossier), dossier, "Kết quả liên thông:", *expected)
+    check_pdf(render_document(slug, dossier), dossier, "Kết quả liên thông:", *expected, header=RESULT_TODAY)
+
+
+# --- the issuing unit: today's commune, the old one before the reform, the successor after it ----------------------
+
+
+def test_with_the_clock_at_a_day_of_today_a_commune_directly_under_the_city_issues(clock, submitted, officers):
+    """Monday 7/12/2026: the slip of the commune's one-stop desk, and the result of its People's Committee under the
+    city, with no district anywhere."""
+    dossier = registered(submitted, **officers)
+
+    receipt = check_pdf(render_document("giay-tiep-nhan", dossier), dossier, "Hồng Hà, ngày 07 tháng 12 năm 2026")
+    result = check_pdf(
+        render_document("giay-khai-sinh", dossier),
+        dossier,
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Hồng Hà, thành phố Hà Nội",
+        "Hồng Hà, ngày 07 tháng 12 năm 2026",
+        header=RESULT_TODAY,
+    )
+
+    assert dossier.register_entry.unit == officers["leader"].unit
+    for text in (receipt, result):
+        assert "Phúc Xá, ngày" not in text and "QUẬN" not in text and "quận" not in text
+
+
+@pytest.mark.parametrize("printed", ["in 2024", "today"])
+def test_the_documents_of_a_dossier_of_2024_stay_as_they_were(clock, from_before_reform, old_officers, printed):
+    """Filed, received and registered at Phường Phúc Xá of Quận Ba Đình in March 2024: its papers name Phúc Xá under
+    its district, whether printed then or today, when Phường Hồng Hà holds its register."""
+    dossier = from_before_reform(Status.RESULT_READY, moment=BEFORE_REFORM)
+    entry = dossier.register_entry
+    if printed == "in 2024":
+        clock.set(BEFORE_REFORM)
+
+    receipt = check_pdf(
+        render_document("giay-tiep-nhan", dossier),
+        dossier,
+        f"Số: {dossier.code}/TNHS",
+        "bộ phận một cửa) Ủy ban nhân dân phường Phúc Xá đã tiếp nhận",
+        "Đinh Thị Xuân",
+        header=SLIP_BEFORE,
+        place="Phúc Xá",
+    )
+    result = check_pdf(
+        render_document("giay-khai-sinh", dossier),
+        dossier,
+        f"Số: {entry.number}, Quyển số: {entry.book_number}",
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Phúc Xá, quận Ba Đình, thành phố Hà Nội",
+        "Tạ Văn Long",
+        header=RESULT_BEFORE,
+        place="Phúc Xá",
+    )
+
+    assert dossier.code.startswith("00001-240312-")
+    assert (entry.unit.name, entry.year) == ("Phường Phúc Xá", 2024)
+    assert "Phúc Xá, ngày 12 tháng 3 năm 2024" in receipt and "Phúc Xá, ngày 12 tháng 3 năm 2024" in result
+    assert "Hồng Hà" not in receipt + result
+
+
+@pytest.mark.parametrize(
+    ("printed", "header", "place", "committee"),
+    [
+        ("in 2024", SLIP_BEFORE, "Phúc Xá", "phường Phúc Xá"),
+        ("today", SLIP_TODAY, "Hồng Hà", "phường Hồng Hà"),
+    ],
+)
+def test_the_control_sheet_is_issued_by_whoever_holds_the_dossier_when_it_is_printed(
+    clock, from_before_reform, printed, header, place, committee
+):
+    dossier = from_before_reform(Status.RESULT_READY, moment=BEFORE_REFORM)
+    if printed == "in 2024":
+        clock.set(BEFORE_REFORM)
+
+    check_pdf(
+        render_document("phieu-kiem-soat", dossier),
+        dossier,
+        f"Cơ quan giải quyết hồ sơ: Ủy ban nhân dân {committee}",
+        header=header,
+        place=place,
+    )
+
+
+def test_a_dossier_received_before_the_reform_and_registered_after_it(clock, from_before_reform, officers, commune_a):
+    """Received at Phúc Xá on 27/06/2025, taken up by Phường Hồng Hà's officers in December 2026: the receipt stays
+    Phúc Xá's, the apology and the birth certificate are Hồng Hà's, entered in Hồng Hà's register."""
+    dossier = from_before_reform(Status.RECEIVED)
+    dossier = dossier_start(dossier=dossier, officer=officers["justice"])
+    new_day = get_calendar().next_working_day(clock.now.date() + datetime.timedelta(days=2))
+    dossier = dossier_apologize(dossier=dossier, officer=officers["justice"], new_day=new_day, reason=APOLOGY_REASON)
+    dossier = dossier_propose(dossier=dossier, officer=officers["justice"])
+    dossier = dossier_settle(dossier=dossier_approve(dossier=dossier, leader=officers["leader"]))
+    entry = dossier.register_entry
+
+    check_pdf(
+        render_document("giay-tiep-nhan", dossier),
+        dossier,
+        "Phúc Xá, ngày 27 tháng 6 năm 2025",
+        "Nhận kết quả tại: Bộ phận một cửa, Ủy ban nhân dân phường Phúc Xá",
+        header=SLIP_BEFORE,
+        place="Phúc Xá",
+    )
+    check_pdf(
+        render_document("phieu-xin-loi", dossier),
+        dossier,
+        "Ngày 27/06/2025, bộ phận một cửa Ủy ban nhân dân phường Phúc Xá tiếp nhận",
+        "Tuy nhiên đến nay, Ủy ban nhân dân phường Hồng Hà chưa trả kết quả",
+        "Hồng Hà, ngày 07 tháng 12 năm 2026",
+    )
+    check_pdf(
+        render_document("giay-khai-sinh", dossier),
+        dossier,
+        f"Số: {entry.number}, Quyển số: {entry.book_number}",
+        "Nơi đăng ký khai sinh: Ủy ban nhân dân phường Hồng Hà, thành phố Hà Nội",
+        "Hồng Hà, ngày 07 tháng 12 năm 2026",
+        "Hoàng Thị Hà",
+        header=RESULT_TODAY,
+    )
+    assert (entry.unit, entry.year, entry.number) == (commune_a, 2026, 1)
+    assert dossier.unit.name == "Phường Phúc Xá"  # the dossier keeps the unit it was filed at
+
+
+def test_the_verification_page_names_the_issuer_and_who_holds_the_dossier_now(client, clock, from_before_reform):
+    dossier = from_before_reform(Status.RECEIVED, moment=REFORM_EVE_MORNING)
+
+    html = client.get(verify_url(dossier)).content.decode()
+
+    assert "Ủy ban nhân dân Phường Phúc Xá, Quận Ba Đình" in html
+    assert "Nơi giữ hồ sơ hiện nay" in html
+    assert "Ủy ban nhân dân Phường Hồng Hà, Thành phố Hà Nội (sau khi sắp xếp đơn vị hành chính)" in html
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("justice_a", 200), ("old_justice", 200), ("district_staff", 200), ("one_stop_b", 404), ("other_citizen", 404)],
+)
+def test_who_prints_again_a_result_of_before_the_reform(
+    request, client, clock, from_before_reform, old_officers, district, who, status
+):
+    """The successor holding Phúc Xá's register prints its results again (and the look is audited); Phúc Xá's own
+    accounts and the district's read them as history; another commune and another citizen do not find them."""
+    from tests.procedures.conftest import make_user
+
+    dossier = from_before_reform(Status.RESULT_READY, moment=BEFORE_REFORM)
+    users = {"old_justice": old_officers["justice"], "district_staff": make_user("quan.badinh", "district", district)}
+    user = users[who] if who in users else request.getfixturevalue(who)
+    client.force_login(user)
+
+    response = client.get(document_url(dossier, "giay-khai-sinh"))
+
+    assert response.status_code == status
+    if status == 200:
+        assert header_of(pdf_text(response.content)) == RESULT_BEFORE
+        assert DossierAccess.objects.filter(user=user, dossier=dossier, detail="giay-khai-sinh").exists()
+
+
+def test_an_account_of_phuc_xa_does_not_find_the_papers_of_hong_ha(client, clock, old_officers, birth_result):
+    client.force_login(old_officers["justice"])
+
+    assert client.get(document_url(birth_result, "giay-khai-sinh")).status_code == 404
+
+
+# --- copies of an extract from an old commune's register (HT-BSTL) --------------------------------------------------
+
+
+def test_the_holder_issues_a_copy_of_an_entry_of_the_old_communes_register(
+    client, clock, from_before_reform, citizen, commune_a, officers
+):
+    """A birth registered at Phúc Xá in 2024; in December 2026 the citizen asks Phường Hồng Hà, which keeps Phúc Xá's
+    books, for a copy: its officers find the original, and the copy goes in Hồng Hà's register, issued by Hồng Hà."""
+    from procedures.declarations.samples import sample_data
+    from procedures.services import dossier_create_draft, dossier_save_draft, dossier_submit
+
+    original = from_before_reform(Status.DELIVERED, moment=BEFORE_REFORM)
+    entry = original.register_entry
+    procedure = procedure_of("extract_copy")
+    asked = {"register_entry": f"số {entry.number}, quyển số {entry.book_number}", "registration_date": "12/03/2024"}
+    data = sample_data(procedure, on=datetime.date.today(), **{"trich-luc": asked})
+    copy = dossier_create_draft(procedure=procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF)
+    dossier_save_draft(dossier=copy, data=data, step="kiem-tra")
+    copy = dossier_submit(dossier=copy, actor=citizen)
+
+    client.force_login(officers["justice"])
+    page = client.get(reverse("onecounter:dossier", kwargs={"uuid": original.uuid}))
+    assert page.status_code == 200 and f"Số {entry.number}, quyển số {entry.book_number}" in page.content.decode()
+    copy = dossier_settle(dossier=registered(copy, **officers))
+    copied = copy.register_entry
+
+    assert (copied.unit, copied.book, copied.year) == (commune_a, "extract_copy", 2026)
+    check_pdf(
+        render_document("ban-sao-trich-luc", copy),
+        copy,
+        "TRÍCH LỤC KHAI SINH",
+        "(Bản sao)",
+        "Nơi đã đăng ký: UBND phường Phúc Xá, quận Ba Đình",
+        f"Số, quyển số trong sổ gốc: số {entry.number}, quyển số {entry.book_number}",
+        "Bản sao trích lục này được cấp từ sổ hộ tịch lưu tại Ủy ban nhân dân phường Hồng Hà.",
+        header=RESULT_TODAY,
+    )
+
+
+def test_a_copy_asked_at_the_old_commune_before_the_reform_is_issued_by_its_holder(clock, from_before_reform, officers):
+    dossier = from_before_reform(Status.AWAITING_SIGNATURE, kind="extract_copy")
+
+    dossier = dossier_settle(dossier=dossier_approve(dossier=dossier, leader=officers["leader"]))
+
+    assert dossier.register_entry.unit == officers["leader"].unit
+    check_pdf(
+        render_document("ban-sao-trich-luc", dossier),
+        dossier,
+        "được cấp từ sổ hộ tịch lưu tại Ủy ban nhân dân phường Hồng Hà",
+        "Hoàng Thị Hà",
+        header=RESULT_TODAY,
+    )
 
 
 def test_a_document_the_dossier_has_not_reached_is_not_rendered(received):
@@ -517,7 +769,7 @@ def test_verification_shows_what_verifying_needs_and_no_personal_data(client, bi
         "Nguyễn M. A.",
         birth_result.code,
         "Đăng ký khai sinh",
-        "Phường Phúc Xá",
+        "Ủy ban nhân dân Phường Hồng Hà, Thành phố Hà Nội",
         f"Số: {entry.number}, Quyển số: {entry.book_number}",
         dmy(entry.registered_at),
         "Giấy khai sinh",
@@ -535,6 +787,7 @@ def test_verification_shows_what_verifying_needs_and_no_personal_data(client, bi
         "Trần Thị Bình",
         "0912345678",
         "Phiếu kiểm soát",
+        "Nơi giữ hồ sơ hiện nay",  # nothing moved: the commune that issued it holds it
     ):
         assert hidden not in html, hidden
     assert response["X-Robots-Tag"].startswith("noindex")

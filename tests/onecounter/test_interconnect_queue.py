@@ -1,4 +1,5 @@
-"""The officers' interconnect queue: who may read it (commune desks, district police and social insurance read-only,
+"""The officers' interconnect queue: who may read it (commune desks; police and social insurance of a commune of today
+read-only, for it and the old communes it holds; their district accounts of before the reform, the district's history;
 not citizens), its filters, counts and late flag, a record's page with its attempts and the agency's answers, the
 re-send of a failed record (who may, wrong method, second click), the dossier page's section, and the citizen's view
 of the agencies' results."""
@@ -64,13 +65,21 @@ def logged_in(user) -> Client:
 
 
 @pytest.fixture
-def police(district):
-    return make_user("congan.badinh", Role.POLICE, district, full_name="Trịnh Văn Công")
+def police(commune_a):
+    """The police officer of Phường Hồng Hà (commune A)."""
+    return make_user("congan.hongha", Role.POLICE, commune_a, full_name="Trịnh Văn Công")
 
 
 @pytest.fixture
-def social(district):
-    return make_user("bhxh.badinh", Role.SOCIAL_INSURANCE, district, full_name="Ngô Thị Bảo")
+def social(commune_a):
+    """The social-insurance officer of Phường Hồng Hà (commune A)."""
+    return make_user("bhxh.hongha", Role.SOCIAL_INSURANCE, commune_a, full_name="Ngô Thị Bảo")
+
+
+@pytest.fixture
+def district_police(district):
+    """The police account of Quận Ba Đình, of before the reform."""
+    return make_user("congan.badinh", Role.POLICE, district, full_name="Lý Văn Đức")
 
 
 @pytest.fixture
@@ -123,28 +132,61 @@ def test_a_commune_officer_sees_the_communes_records_only(failed, elsewhere, one
     assert {code for code, _kind in shown(logged_in(one_stop_b))} == {elsewhere.code}
 
 
-def test_the_district_police_read_the_police_records_of_its_communes(failed, elsewhere, police):
+def test_the_communes_police_read_its_police_records_and_those_of_the_old_commune_it_holds(
+    failed, elsewhere, inherited, police
+):
     client = logged_in(police)
 
     assert shown(client) == {
         (failed.code, RecordKind.REGISTER_RESIDENCE),
-        (elsewhere.code, RecordKind.REGISTER_RESIDENCE),
+        (inherited.code, RecordKind.REGISTER_RESIDENCE),
     }
     page = client.get(QUEUE).content.decode()
+    assert "từ Phường Hồng Hà, kể cả hồ sơ của Phường Phúc Xá mà Phường Hồng Hà đang giữ." in page
     assert "Trang này chỉ để xem" in page
+    assert "quận, huyện" not in page
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" not in page
     assert reverse("onecounter:dossier", kwargs={"uuid": failed.uuid}) not in page, "no link to a page they cannot open"
     assert 'name="agency"' not in page, "one agency: no agency filter"
     assert client.get(record_url(record(failed, RecordKind.HEALTH_CARD))).status_code == 404
+    assert client.get(record_url(record(inherited))).status_code == 200
 
 
-def test_the_district_social_insurance_reads_the_health_cards(failed, elsewhere, social):
-    assert shown(logged_in(social)) == {(failed.code, RecordKind.HEALTH_CARD), (elsewhere.code, RecordKind.HEALTH_CARD)}
+def test_the_communes_social_insurance_reads_the_health_cards(failed, elsewhere, inherited, social):
+    assert shown(logged_in(social)) == {(failed.code, RecordKind.HEALTH_CARD), (inherited.code, RecordKind.HEALTH_CARD)}
+
+
+def test_another_communes_police_read_their_own_communes_records(failed, elsewhere, inherited, commune_b):
+    police_b = make_user("congan.phuongbadinh", Role.POLICE, commune_b)
+
+    assert shown(logged_in(police_b)) == {(elsewhere.code, RecordKind.REGISTER_RESIDENCE)}
+    assert logged_in(police_b).get(record_url(record(inherited))).status_code == 404
+
+
+def test_the_district_police_account_reads_the_districts_history_and_says_so(
+    failed, elsewhere, inherited, district_police
+):
+    client = logged_in(district_police)
+
+    assert shown(client) == {(inherited.code, RecordKind.REGISTER_RESIDENCE)}
+    page = client.get(QUEUE).content.decode()
+    assert "từ các xã, phường của Quận Ba Đình đến hết ngày 30/06/2025." in page
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in page
+    assert client.get(record_url(record(failed))).status_code == 404
 
 
 def test_the_police_home_page_leads_to_the_queue(police):
     response = logged_in(police).get(reverse("core:officer-home"))
 
     assert f'href="{QUEUE}"' in response.content.decode()
+    assert "Tài khoản chỉ để xem" not in response.content.decode()
+
+
+def test_the_record_page_names_where_it_was_registered_and_filed(inherited, police, one_stop_a):
+    page = logged_in(police).get(record_url(record(inherited))).content.decode()
+
+    assert "Phường Phúc Xá, Quận Ba Đình" in page
+    assert record(inherited).payload["unit_name"] == "Phường Phúc Xá"  # registered there, before the reform
 
 
 # --- the list --------------------------------------------------------------------------------------------------
@@ -305,6 +347,34 @@ def test_a_leader_or_the_police_may_not_resend(failed, request, who):
 def test_another_communes_officer_gets_a_404(failed, one_stop_b):
     assert logged_in(one_stop_b).post(resend_url(record(failed))).status_code == 404
     assert record(failed).status == RecordStatus.FAILED
+
+
+def failing(dossier) -> LinkedRecord:
+    """The dossier's police record, as it is after its last push failed."""
+    LinkedRecord.objects.filter(dossier=dossier, agency=Agency.POLICE).update(status=RecordStatus.FAILED, reason="?")
+    return record(dossier)
+
+
+def test_the_holders_officer_resends_a_failed_record_of_an_old_communes_dossier(inherited, justice_a):
+    residence = failing(inherited)
+
+    assert resend_url(residence) in logged_in(justice_a).get(record_url(residence)).content.decode()
+    assert logged_in(justice_a).post(resend_url(residence)).status_code == 302
+    assert record(inherited).status == RecordStatus.PENDING
+
+
+def test_the_old_communes_officer_may_not_resend_and_is_told_why(inherited, old_officers):
+    residence = failing(inherited)
+    client = logged_in(old_officers["justice"])
+
+    page = client.get(record_url(residence)).content.decode()
+    response = client.post(resend_url(residence))
+
+    assert resend_url(residence) not in page
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in page
+    assert response.status_code == 403
+    assert "chỉ xem hồ sơ trước đó" in response.content.decode()
+    assert record(inherited).status == RecordStatus.FAILED
 
 
 def test_a_get_on_resend_is_a_405(failed, one_stop_a):

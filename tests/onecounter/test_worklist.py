@@ -152,6 +152,60 @@ def test_the_lists_are_for_officers_who_handle_dossiers(
     assert set(shown(client, "tat-ca")) == {submitted.code, before.code}
 
 
+# --- the old communes a commune of today holds since the reform ---------------------------------------------------
+
+
+def test_the_holder_lists_its_predecessors_open_dossiers_with_its_own(
+    client, clock, from_before_reform, submitted, one_stop_a, one_stop_b
+):
+    old = from_before_reform(Status.SUBMITTED)
+    client.force_login(one_stop_a)
+
+    response = client.get(list_url("cho-tiep-nhan"))
+
+    assert [dossier.code for dossier in response.context["page"].object_list] == [old.code, submitted.code]
+    assert {tab["worklist"].slug: tab["count"] for tab in response.context["tabs"]}["cho-tiep-nhan"] == 2
+    assert "Phường Phúc Xá</span>" in response.content.decode()  # the old commune is named in its row
+    client.force_login(one_stop_b)
+    assert shown(client, "tat-ca") == []
+
+
+def test_the_holder_finds_an_old_communes_registered_dossier_by_the_requesters_id_number(
+    client, clock, from_before_reform, justice_a
+):
+    from tests.onecounter.conftest import BEFORE_REFORM
+
+    old = from_before_reform(Status.DELIVERED, moment=BEFORE_REFORM)
+    client.force_login(justice_a)
+
+    assert shown(client, "tat-ca", q="001090012345") == [old.code]
+    assert shown(client, "tat-ca", q="Nguyễn Văn An") == [old.code]
+
+
+@pytest.mark.parametrize("who", ["old_one_stop", "district_staff"])
+def test_an_account_of_before_the_reform_lands_on_the_old_dossiers_and_is_told_it_reads_only(
+    client, clock, from_before_reform, old_officers, district, submitted, who
+):
+    old = from_before_reform(Status.SUBMITTED)
+    user = old_officers["one_stop"] if who == "old_one_stop" else make_user("quan.badinh", Role.DISTRICT, district)
+    client.force_login(user)
+
+    assert client.get(reverse("onecounter:workspace")).url == list_url("tat-ca")
+    response = client.get(list_url("tat-ca"))
+    html = response.content.decode()
+    assert [dossier.code for dossier in response.context["page"].object_list] == [old.code]
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" in html
+    assert reverse("onecounter:intake") not in html, "no paper intake"
+    assert submitted.code not in html
+
+
+def test_a_one_stop_officer_of_today_is_offered_the_paper_intake(one_stop):
+    html = one_stop.get(list_url("cho-tiep-nhan")).content.decode()
+
+    assert reverse("onecounter:intake") in html
+    assert "Tài khoản chỉ để xem hồ sơ trước đây" not in html
+
+
 def test_an_unknown_list_is_not_found_and_post_is_refused(one_stop):
     assert one_stop.get(list_url("khong-co")).status_code == 404
     assert one_stop.post(list_url("tat-ca")).status_code == 405
