@@ -78,7 +78,7 @@ def test_a_3in1_birth_opens_a_residence_and_a_health_card_record_with_the_protoc
         "person": child,
         "household": {
             "head_name": "Nguyễn Văn An",
-            "address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "address": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "register_number": "",
             "relationship_to_head": "Con",
         },
@@ -92,7 +92,7 @@ def test_a_3in1_birth_opens_a_residence_and_a_health_card_record_with_the_protoc
         **registered(dossier),
         "callback_url": CALLBACK.format("social_insurance"),
         "person": child,
-        "health_facility": "Trạm y tế phường Phúc Xá",
+        "health_facility": "Trạm y tế phường Hồng Hà",
         "parents": parents,
     }
     assert residence.uuid != card.uuid
@@ -120,7 +120,7 @@ def test_a_death_with_residence_removal_opens_one_police_record_about_the_deceas
         },
         "household": {
             "head_name": "Nguyễn Văn An",
-            "address": "Số 12 phố Phúc Xá, Ba Đình, Hà Nội",
+            "address": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
             "register_number": "",
             "relationship_to_head": "Bố",
         },
@@ -144,14 +144,6 @@ def test_a_newborn_without_an_id_number_or_a_declared_father(
     assert record.payload["parents"] == {"mother": "Trần Thị Bình", "father": ""}
 
 
-# Unit.is_urban takes a commune's parent for its district, so a ward directly under the city counts as rural; the fix
-# is on its way in egov/units/models.py (issue 12, filing branch). Strict: these must pass once it lands.
-URBAN_WARD_OF_TODAY = pytest.mark.xfail(
-    strict=True, reason="AdministrativeUnit.district returns the city for a commune of today (egov/units/models.py)"
-)
-
-
-@URBAN_WARD_OF_TODAY
 def test_records_start_pending_due_now_with_each_agencys_deadline_in_working_time(clock, signing, approve, birth_3in1):
     birth_3in1.processing_days_urban = birth_3in1.processing_days_rural = 3
     birth_3in1.save()
@@ -161,7 +153,7 @@ def test_records_start_pending_due_now_with_each_agencys_deadline_in_working_tim
     for record in records.values():
         assert (record.status, record.attempts, record.next_attempt_at) == (RecordStatus.PENDING, 0, clock.now)
         assert record.result == {} and record.sent_at is None and record.answered_at is None
-    # Social insurance: 2.5 working days in an urban district (Mon 09:00 + 20 office hours).
+    # Social insurance: 2.5 working days in an urban ward (Mon 09:00 + 20 office hours).
     assert records[RecordKind.HEALTH_CARD].due_at == at(2026, 12, 9, 14)
     # The police: the procedure's own limit, 3 working days.
     assert records[RecordKind.REGISTER_RESIDENCE].due_at == at(2026, 12, 10, 9)
@@ -176,7 +168,6 @@ def test_social_insurance_has_three_working_days_in_a_rural_district(clock, citi
     assert records_of(dossier)[RecordKind.HEALTH_CARD].due_at == at(2026, 12, 10, 9)
 
 
-@URBAN_WARD_OF_TODAY
 def test_the_agency_deadline_is_a_setting(clock, settings, signing, approve, birth_3in1):
     settings.INTERCONNECT_SOCIAL_INSURANCE_DAYS_URBAN = "1"
 
