@@ -210,7 +210,7 @@ def sort_figures(items: list[Figures], *, key: str, descending: bool, label: Cal
 
 
 def part_label(part: ChildPart) -> str:
-    """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025: quận, huyện"."""
+    """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025, theo quận, huyện"."""
     units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
     return _("%(start)s – %(end)s, theo %(units)s") % {
         "start": f"{part.period.start:%d/%m/%Y}",
@@ -250,7 +250,8 @@ def dashboard_tables(
         children = ordered(part.children, lambda f: name_key(f.unit.name))
         unit_rows = [(f.unit.name, f, unit_href(f)) for f in children]
         suffix = f"-{number}" if several else ""
-        during = f" ({part_label(part)})" if several else ""
+        # A part shorter than the period (one side of a reform) says which days it covers.
+        during = f" ({part_label(part)})" if several or not part.whole else ""
         rollout = ROLLOUT_COLUMNS if dashboard.unit.level == UnitLevel.CITY else []
         tables[f"tong-hop{suffix}"] = table_build(
             name=f"tong-hop{suffix}",

@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from egov.units.models import AdministrativeUnit, UnitRollout, UnitKind, UnitLevel
+from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitRollout
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_officer import DESK, PHONE, log_in, viewport
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
