@@ -14,8 +14,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from egov.units.models import UnitLevel
-
 from .dashboards import Dashboard
 from .periods import Period
 from .selectors import Figures
@@ -255,9 +253,8 @@ def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str,
         ),
     }
     for number, part in enumerate(dashboard.parts, start=1):
-        units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
-        title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": units}
-        if len(dashboard.parts) > 1:
+        title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": part.units_label}
+        if dashboard.parts_labelled:
             title += f" ({part.period.start:%d/%m/%Y} – {part.period.end:%d/%m/%Y})"
         charts[f"rates-{number}"] = rate_bars(
             chart_id=f"chart-rates-{number}",

@@ -63,6 +63,11 @@ class ChildPart:
         return [f for f in self.children if f.counted and not f.received]
 
     @property
+    def units_label(self) -> str:
+        """What the part's units are, as the page's headings say it."""
+        return _("quận, huyện") if self.level == UnitLevel.DISTRICT else _("xã, phường")
+
+    @property
     def not_counted(self) -> list[Figures]:
         """Child units not officially online in the period: in none of the lists above, their figures not shown."""
         return [f for f in self.children if not f.counted]
@@ -88,9 +93,10 @@ class Dashboard:
     compared: Figures | None = None
 
     @property
-    def children(self) -> list[Figures]:
-        """Every child unit's figures, all parts together (for what does not depend on the part)."""
-        return [f for part in self.parts for f in part.children]
+    def parts_labelled(self) -> bool:
+        """Whether the parts say which days they cover: several parts, or one shorter than the period (a district's
+        communes over a period that goes past the reform)."""
+        return len(self.parts) > 1 or any(not part.whole for part in self.parts)
 
 
 def _below(children: list[Figures], rate: str, threshold) -> list[Figures]:

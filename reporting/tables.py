@@ -211,11 +211,10 @@ def sort_figures(items: list[Figures], *, key: str, descending: bool, label: Cal
 
 def part_label(part: ChildPart) -> str:
     """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025, theo quận, huyện"."""
-    units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
     return _("%(start)s – %(end)s, theo %(units)s") % {
         "start": f"{part.period.start:%d/%m/%Y}",
         "end": f"{part.period.end:%d/%m/%Y}",
-        "units": units,
+        "units": part.units_label,
     }
 
 
@@ -250,8 +249,7 @@ def dashboard_tables(
         children = ordered(part.children, lambda f: name_key(f.unit.name))
         unit_rows = [(f.unit.name, f, unit_href(f)) for f in children]
         suffix = f"-{number}" if several else ""
-        # A part shorter than the period (one side of a reform) says which days it covers.
-        during = f" ({part_label(part)})" if several or not part.whole else ""
+        during = f" ({part_label(part)})" if dashboard.parts_labelled else ""
         rollout = ROLLOUT_COLUMNS if dashboard.unit.level == UnitLevel.CITY else []
         tables[f"tong-hop{suffix}"] = table_build(
             name=f"tong-hop{suffix}",

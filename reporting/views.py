@@ -120,8 +120,7 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
         {
             "part": part,
             "number": number,
-            "label": part_label(part) if several or not part.whole else "",
-            "units_label": _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường"),
+            "label": part_label(part) if dashboard.parts_labelled else "",
             "chart": charts[f"rates-{number}"],
             "summary": tables[f"tong-hop-{number}" if several else "tong-hop"],
             "one_stop": tables[f"mot-cua-{number}" if several else "mot-cua"],

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from egov.units.selectors import holders
 from reporting.charts import channel_mix, rate_bars, trend_bars
 from reporting.dashboards import unit_trend
 from reporting.periods import Period
@@ -82,29 +83,37 @@ def test_the_channel_mix_gives_counts_and_shares():
 
 
 @pytest.mark.parametrize(
-    "period",
+    ("unit_name", "period"),
     [
-        Period("month", date(2026, 12, 1), date(2026, 12, 31)),  # days
-        Period("quarter", date(2026, 10, 1), date(2026, 12, 31)),  # weeks, the first one cut at 01/10
-        Period("year", date(2026, 1, 1), date(2026, 12, 31)),  # months
-        Period("custom", date(2026, 11, 20), date(2027, 2, 10)),  # weeks across a year
-        Period("custom", date(2026, 6, 15), date(2026, 12, 7)),  # months cut at both ends
+        ("district", Period("month", date(2024, 12, 1), date(2024, 12, 31))),  # days
+        ("district", Period("quarter", date(2024, 10, 1), date(2024, 12, 31))),  # weeks, the first one cut at 01/10
+        ("district", Period("year", date(2024, 1, 1), date(2024, 12, 31))),  # months
+        ("district", Period("custom", date(2024, 11, 20), date(2025, 2, 10))),  # weeks across a year
+        ("district", Period("custom", date(2024, 6, 15), date(2024, 12, 9))),  # months cut at both ends
+        # Today's commune, its predecessor's history included: across the reform, and the years since 2024.
+        ("commune_a", Period("custom", date(2025, 6, 1), date(2025, 7, 31))),
+        ("commune_a", Period("custom", date(2024, 12, 1), date(2026, 12, 31))),
+        ("city", Period("quarter", date(2025, 7, 1), date(2025, 9, 30))),
     ],
 )
-def test_the_trend_read_in_one_query_equals_unit_figures_step_by_step(dashboard_world, district, period):
+def test_the_trend_read_in_one_query_equals_unit_figures_step_by_step(dashboard_world_2026, request, unit_name,
+                                                                      period):  # fmt: skip
+    unit = request.getfixturevalue(unit_name)
+    links = holders()
     with CaptureQueriesContext(connection) as captured:
-        trend = unit_trend(unit=district, period=period)
+        trend = unit_trend(unit=unit, period=period, links=links)
     assert len(captured) == 1
     assert [f.period for f in trend] == period.steps()
     for figures in trend:
-        expected = unit_figures(units=[district], period=figures.period)[district.pk]
+        expected = unit_figures(units=[unit], period=figures.period)[unit.pk]
         assert (figures.received, figures.received_online, figures.resolved, figures.on_time_rate) == (
             expected.received,
             expected.received_online,
             expected.resolved,
             expected.on_time_rate,
         ), figures.period
-    assert sum(f.received for f in trend) == unit_figures(units=[district], period=period)[district.pk].received
+    assert sum(f.received for f in trend) == unit_figures(units=[unit], period=period)[unit.pk].received
+    assert sum(f.received + f.resolved for f in trend) > 0  # the period is not empty
 
 
 def test_the_page_loads_no_script_and_nothing_from_elsewhere(client, dashboard_world, city_staff, city):
@@ -114,3 +123,14 @@ def test_the_page_loads_no_script_and_nothing_from_elsewhere(client, dashboard_w
     assert page.count("<svg") >= 3
     outside = re.findall(r'(?:src|href)="(https?:)?//[^"]*"', page)
     assert not outside
+
+
+def test_a_period_across_the_reform_has_a_rates_chart_for_each_part(client, dashboard_world_2026, city_staff, city):
+    client.force_login(city_staff)
+    response = client.get(unit_url(city, kind="custom", **{"from": "01/06/2025", "to": "31/07/2025"}))
+    charts = response.context["charts"]
+    districts, communes = parse(charts["rates-1"]), parse(charts["rates-2"])
+    assert districts.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến theo quận, huyện (01/06/2025 – 30/06/2025)"
+    assert communes.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến theo xã, phường (01/07/2025 – 31/07/2025)"
+    # Ranked, highest first: Trúc Bạch's c1 (online) made Ba Đình's June; Xã Ba Vì's July came on paper.
+    assert texts(districts)[:1] == ["Quận Ba Đình"] and "Xã Ba Vì" in texts(communes)
