@@ -255,7 +255,7 @@ def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str,
     for number, part in enumerate(dashboard.parts, start=1):
         title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": part.units_label}
         if dashboard.parts_labelled:
-            title += f" ({part.period.start:%d/%m/%Y} – {part.period.end:%d/%m/%Y})"
+            title += f" ({part.days_label})"
         charts[f"rates-{number}"] = rate_bars(
             chart_id=f"chart-rates-{number}",
             title=title,

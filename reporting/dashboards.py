@@ -63,6 +63,11 @@ class ChildPart:
         return [f for f in self.children if f.counted and not f.received]
 
     @property
+    def days_label(self) -> str:
+        """The days the part covers: "01/06/2025 – 30/06/2025"."""
+        return f"{self.period.start:%d/%m/%Y} – {self.period.end:%d/%m/%Y}"
+
+    @property
     def units_label(self) -> str:
         """What the part's units are, as the page's headings say it."""
         return _("quận, huyện") if self.level == UnitLevel.DISTRICT else _("xã, phường")

@@ -211,11 +211,7 @@ def sort_figures(items: list[Figures], *, key: str, descending: bool, label: Cal
 
 def part_label(part: ChildPart) -> str:
     """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025, theo quận, huyện"."""
-    return _("%(start)s – %(end)s, theo %(units)s") % {
-        "start": f"{part.period.start:%d/%m/%Y}",
-        "end": f"{part.period.end:%d/%m/%Y}",
-        "units": part.units_label,
-    }
+    return _("%(days)s, theo %(units)s") % {"days": part.days_label, "units": part.units_label}
 
 
 def dashboard_tables(

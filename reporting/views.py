@@ -23,7 +23,7 @@ from .dashboards import dashboard_read
 from .exports import download_response
 from .forms import ReportForm, period_params
 from .periods import Period, period_of
-from .tables import dashboard_tables, part_label
+from .tables import dashboard_tables
 
 DASHBOARD_ROLES = frozenset({Role.DISTRICT, Role.CITY})
 # Parameters of a download, left out of the page's own links.
@@ -120,7 +120,8 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
         {
             "part": part,
             "number": number,
-            "label": part_label(part) if dashboard.parts_labelled else "",
+            # The heading names the units already: its label says the days.
+            "label": part.days_label if dashboard.parts_labelled else "",
             "chart": charts[f"rates-{number}"],
             "summary": tables[f"tong-hop-{number}" if several else "tong-hop"],
             "one_stop": tables[f"mot-cua-{number}" if several else "mot-cua"],
