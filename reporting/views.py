@@ -80,7 +80,8 @@ def _link(unit_id: int, params: QueryDict, **changes: str) -> str:
 @dashboard_access
 def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     """One unit over one period: headline figures, charts, the lists of units to watch and the tables."""
-    form = ReportForm(request.GET or None)
+    regroup = unit.level == UnitLevel.CITY
+    form = ReportForm(request.GET or None, regroup=regroup)
     period = form.period()
     procedure = form.chosen_procedure()
     sort_key, descending = form.sorting()
@@ -144,7 +145,7 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
             "dashboard": dashboard,
             "unit": unit,
             "period": period,
-            "form": form if form.is_bound else ReportForm(initial=period_params(period)),
+            "form": form if form.is_bound else ReportForm(initial=period_params(period), regroup=regroup),
             **{f"{name.replace('-', '_')}_table": table for name, table in tables.items()},
             "charts": charts,
             "parts": parts,

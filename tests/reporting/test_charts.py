@@ -4,6 +4,7 @@ read in one query add up to what unit_figures gives for each step."""
 import re
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from xml.etree import ElementTree
 
 import pytest
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from egov.units.selectors import holders
-from reporting.charts import channel_mix, rate_bars, trend_bars
+from reporting.charts import channel_mix, dashboard_charts, rate_bars, trend_bars
 from reporting.dashboards import unit_trend
 from reporting.periods import Period
 from reporting.selectors import Figures, unit_figures
@@ -134,3 +135,23 @@ def test_a_period_across_the_reform_has_a_rates_chart_for_each_part(client, dash
     assert communes.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến theo xã, phường (01/07/2025 – 31/07/2025)"
     # Ranked, highest first: Trúc Bạch's c1 (online) made Ba Đình's June; Xã Ba Vì's July came on paper.
     assert texts(districts)[:1] == ["Quận Ba Đình"] and "Xã Ba Vì" in texts(communes)
+
+
+def test_a_rates_chart_of_many_communes_shows_those_furthest_behind():
+    """Today's 126 communes: the 20 lowest rates, highest of them first; the title says how many of how many."""
+    from reporting.dashboards import ChildPart, Dashboard
+
+    period = Period("month", date(2026, 11, 1), date(2026, 11, 30))
+    units = [SimpleNamespace(pk=n, name=f"Phường {n:03d}") for n in range(126)]
+    children = [
+        Figures(unit=unit, period=period, received_online_self=n % 100, received_counter=100 - n % 100)
+        for n, unit in enumerate(units[:120])
+    ] + [Figures(unit=unit, period=period) for unit in units[120:]]
+    part = ChildPart(period=period, level="commune", children=children, city=None, total=children[0], whole=True)
+    dashboard = Dashboard(unit=None, period=period, procedure=None, figures=children[0], parts=[part], procedures=[],
+                          trend=[], rollout=None, ancestors=[])  # fmt: skip
+    root = parse(dashboard_charts(dashboard, reference_label="Bình quân thành phố")["rates-1"])
+    assert root.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến: 20 xã, phường thấp nhất trong 120 có hồ sơ"
+    bars = [float(bar.get("width")) for bar in root.iter(f"{SVG}rect")]
+    # Rates 0 to 9 %, each twice (n % 100 over 120 communes); 0 % draws no bar.
+    assert bars == [9.0, 9.0, 8.0, 8.0, 7.0, 7.0, 6.0, 6.0, 5.0, 5.0, 4.0, 4.0, 3.0, 3.0, 2.0, 2.0, 1.0, 1.0]

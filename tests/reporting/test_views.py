@@ -650,3 +650,10 @@ def test_the_same_period_of_another_year(period, year, expected):
     """A week is the week of the same number (the last one when that year has no week 53)."""
     other = same_period_of_year(period, year)
     assert (other.kind, other.start, other.end) == (period.kind, *expected)
+
+
+def test_only_the_city_page_offers_to_re_aggregate(client, dashboard_world_2026, city_staff, city, commune_a):
+    client.force_login(city_staff)
+    assert 'name="current"' in client.get(unit_url(city)).content.decode()
+    page = client.get(unit_url(commune_a, current="on")).content.decode()
+    assert 'name="current"' not in page and 'name="compare"' in page
