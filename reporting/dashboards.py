@@ -210,7 +210,7 @@ def dashboard_read(
             )
         )
     if whole is None:
-        whole = unit_figures(units=list(own.values()), period=period, **reads)
+        whole = unit_figures(units=[unit], period=period, **reads)
     held_ids = unit_members([unit], links=links)[unit.pk] - {unit.pk}
     held = AdministrativeUnit.objects.filter(pk__in=held_ids).select_related("parent").order_by("name")
     compared = None
