@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.management.base import CommandError
 
-from egov.units.models import UnitRollout, UnitKind
+from egov.units.models import UnitKind, UnitRollout
 from egov.units.services import rollout_validate
 from tests.units.conftest import run_command
 
