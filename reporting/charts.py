@@ -14,8 +14,6 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from egov.units.models import UnitLevel
-
 from .dashboards import Dashboard
 from .periods import Period
 from .selectors import Figures
@@ -31,6 +29,9 @@ RED = "#a4161a"
 HALO = 'paint-order="stroke" stroke="#fff" stroke-width="3" stroke-linejoin="round"'
 FONT = 'font-size="13"'
 SMALL = 'font-size="12"'
+# A rates chart shows every unit up to this many (the 30 districts of before); past it, the lowest LOWEST_BARS.
+MOST_BARS = 30
+LOWEST_BARS = 20
 
 
 @dataclass(frozen=True)
@@ -255,18 +256,24 @@ def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str,
         ),
     }
     for number, part in enumerate(dashboard.parts, start=1):
-        units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
-        title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": units}
-        if len(dashboard.parts) > 1:
-            title += f" ({part.period.start:%d/%m/%Y} – {part.period.end:%d/%m/%Y})"
+        # Ranked, highest first, units without dossiers last: the chart answers "who is behind".
+        ranked = sort_figures(part.children, key="online_rate", descending=True, label=lambda f: f.unit.name)
+        title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": part.units_label}
+        if len(ranked) > MOST_BARS:
+            # Today's 126 communes would make a chart five screens long: the ones furthest behind answer the question.
+            rated = [f for f in ranked if f.online_rate is not None]
+            ranked = rated[-LOWEST_BARS:]
+            title = _("Tỷ lệ nộp trực tuyến: %(count)s %(units)s thấp nhất trong %(all)s có hồ sơ") % {
+                "count": len(ranked),
+                "units": part.units_label,
+                "all": len(rated),
+            }
+        if dashboard.parts_labelled:
+            title += f" ({part.days_label})"
         charts[f"rates-{number}"] = rate_bars(
             chart_id=f"chart-rates-{number}",
             title=title,
-            # Ranked, highest first, units without dossiers last: the chart answers "who is behind".
-            items=[
-                (f.unit.name, f.online_rate)
-                for f in sort_figures(part.children, key="online_rate", descending=True, label=lambda f: f.unit.name)
-            ],
+            items=[(f.unit.name, f.online_rate) for f in ranked],
             reference=part.city.online_rate if part.city else None,
             reference_label=reference_label,
         )

@@ -6,13 +6,13 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Q, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.parsing import unaccented
 from egov.units.models import AdministrativeUnit, UnitLevel
-from egov.units.selectors import Rollout, holders, members_of, rollouts_effective
+from egov.units.selectors import Rollout, holders, rollouts_effective
 from procedures.models import Procedure
 
 from .models import Rollup
@@ -63,6 +63,16 @@ class ChildPart:
         return [f for f in self.children if f.counted and not f.received]
 
     @property
+    def days_label(self) -> str:
+        """The days the part covers: "01/06/2025 – 30/06/2025"."""
+        return f"{self.period.start:%d/%m/%Y} – {self.period.end:%d/%m/%Y}"
+
+    @property
+    def units_label(self) -> str:
+        """What the part's units are, as the page's headings say it."""
+        return _("quận, huyện") if self.level == UnitLevel.DISTRICT else _("xã, phường")
+
+    @property
     def not_counted(self) -> list[Figures]:
         """Child units not officially online in the period: in none of the lists above, their figures not shown."""
         return [f for f in self.children if not f.counted]
@@ -79,17 +89,19 @@ class Dashboard:
     trend: list[Figures]
     rollout: Rollout | None
     ancestors: list[AdministrativeUnit]
-    # The old units whose history this unit's figures carry (a commune of today holds its predecessors').
-    held: list[AdministrativeUnit] = field(default_factory=list)
+    # The old units whose history this unit's figures carry (a commune of today holds its predecessors'): read only
+    # when the page shows them (a period before the unit existed), so a page of today makes no query for them.
+    held: QuerySet[AdministrativeUnit] | list[AdministrativeUnit] = field(default_factory=list)
     # The children are today's communes over the whole period, each with its predecessors' history.
     reaggregated: bool = False
     # The unit's figures over the same period of an earlier year, when asked for.
     compared: Figures | None = None
 
     @property
-    def children(self) -> list[Figures]:
-        """Every child unit's figures, all parts together (for what does not depend on the part)."""
-        return [f for part in self.parts for f in part.children]
+    def parts_labelled(self) -> bool:
+        """Whether the parts say which days they cover: several parts, or one shorter than the period (a district's
+        communes over a period that goes past the reform)."""
+        return len(self.parts) > 1 or any(not part.whole for part in self.parts)
 
 
 def _below(children: list[Figures], rate: str, threshold) -> list[Figures]:
@@ -125,6 +137,11 @@ def name_key(name: str) -> tuple[str, str]:
 def same_period_of_year(period: Period, year: int) -> Period:
     """The period of the same kind at the same place in `year` (a custom range moved by whole years)."""
     shift = year - period.start.year
+    if period.kind == "week":
+        # The week of the same ISO number (week 53 exists in some years only: then the year's last week).
+        number = period.start.isocalendar()[1]
+        weeks = date(year, 12, 28).isocalendar()[1]
+        return period_of("week", date.fromisocalendar(year, min(number, weeks), 1))
 
     def moved(day: date) -> date:
         # 29 February becomes the 28th in a year that has none.
@@ -163,9 +180,9 @@ def dashboard_read(
     links = holders()
     reads = {"procedure": procedure, "now": now, "links": links, "starts": starts}
     as_of = min(period.end, today)
-    # One read per stretch, with the unit and the city alongside; a stretch covering the whole period also gives the
-    # page's own figures.
-    own = {unit.pk: unit, city_unit.pk: city_unit}
+    # One read per stretch, with the unit and the city (the children's yardstick) alongside; a stretch covering the
+    # whole period also gives the page's own figures. A page without child units reads the unit alone.
+    own = {unit.pk: unit, city_unit.pk: city_unit} if stretches else {unit.pk: unit}
     whole = None
     parts = []
     for stretch in stretches:
@@ -193,11 +210,9 @@ def dashboard_read(
             )
         )
     if whole is None:
-        whole = unit_figures(units=list(own.values()), period=period, **reads)
-    held = []
-    if unit.level == UnitLevel.COMMUNE:
-        held_ids = members_of([unit.pk], links=links)[unit.pk] - {unit.pk}
-        held = list(AdministrativeUnit.objects.filter(pk__in=held_ids).select_related("parent").order_by("name"))
+        whole = unit_figures(units=[unit], period=period, **reads)
+    held_ids = unit_members([unit], links=links)[unit.pk] - {unit.pk}
+    held = AdministrativeUnit.objects.filter(pk__in=held_ids).select_related("parent").order_by("name")
     compared = None
     if compare_year and compare_year != period.start.year:
         other = same_period_of_year(period, compare_year)

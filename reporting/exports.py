@@ -18,6 +18,7 @@ from .periods import Period
 from .tables import Row, Table, plain
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 CELL_FORMATS = {"int": "#,##0", "pct": "0.0%", "days": "0.00", "date": "dd/mm/yyyy"}
 
 
@@ -82,7 +83,8 @@ def xlsx_response(*, table: Table, title: str, filename: str) -> HttpResponse:
     rates as fractions shown with a % format."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = str(table.title)[:31]
+    # A sheet's name has at most 31 characters and none of []:*?/\ (a part's title has dates: 01/07/2025).
+    sheet.title = SHEET_NAME_FORBIDDEN.sub("-", str(table.title))[:31]
     sheet.append([title])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([str(table.title)])

@@ -53,8 +53,11 @@ class ReportForm(forms.Form):
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
     dir = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, regroup: bool = True, **kwargs) -> None:
+        """`regroup`: whether the page can re-aggregate its child units onto today's communes (the city's only)."""
         super().__init__(*args, **kwargs)
+        if not regroup:
+            del self.fields["current"]
         # "from" is a Python keyword, so the range's fields are added by name.
         self.fields["from"] = DayField(
             label=_("Từ ngày"), required=False, allow_future=True, example="01/10/2026", help_text=""

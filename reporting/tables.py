@@ -210,13 +210,8 @@ def sort_figures(items: list[Figures], *, key: str, descending: bool, label: Cal
 
 
 def part_label(part: ChildPart) -> str:
-    """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025: quận, huyện"."""
-    units = _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường")
-    return _("%(start)s – %(end)s, theo %(units)s") % {
-        "start": f"{part.period.start:%d/%m/%Y}",
-        "end": f"{part.period.end:%d/%m/%Y}",
-        "units": units,
-    }
+    """What a part of the page covers, for its tables' titles: "01/01/2025 – 30/06/2025, theo quận, huyện"."""
+    return _("%(days)s, theo %(units)s") % {"days": part.days_label, "units": part.units_label}
 
 
 def dashboard_tables(
@@ -250,7 +245,7 @@ def dashboard_tables(
         children = ordered(part.children, lambda f: name_key(f.unit.name))
         unit_rows = [(f.unit.name, f, unit_href(f)) for f in children]
         suffix = f"-{number}" if several else ""
-        during = f" ({part_label(part)})" if several else ""
+        during = f" ({part_label(part)})" if dashboard.parts_labelled else ""
         rollout = ROLLOUT_COLUMNS if dashboard.unit.level == UnitLevel.CITY else []
         tables[f"tong-hop{suffix}"] = table_build(
             name=f"tong-hop{suffix}",

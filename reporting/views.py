@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from egov.accounts.jurisdiction import in_jurisdiction
+from egov.accounts.jurisdiction import in_jurisdiction, reads_history_only
 from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit, UnitLevel
 
@@ -22,8 +22,8 @@ from .charts import dashboard_charts
 from .dashboards import dashboard_read
 from .exports import download_response
 from .forms import ReportForm, period_params
-from .periods import Period
-from .tables import dashboard_tables, part_label
+from .periods import Period, period_of
+from .tables import dashboard_tables
 
 DASHBOARD_ROLES = frozenset({Role.DISTRICT, Role.CITY})
 # Parameters of a download, left out of the page's own links.
@@ -54,11 +54,18 @@ def dashboard_access(view: Callable) -> Callable:
 @require_GET
 @dashboard_access
 def home(request: HttpRequest) -> HttpResponse:
-    """The report of the officer's own unit (the city for an administrator of the city without one)."""
-    unit_id = request.user.unit_id
-    if unit_id is None:
-        unit_id = get_object_or_404(AdministrativeUnit.objects.filter(level=UnitLevel.CITY).order_by("code")[:1]).pk
-    return redirect("reporting:unit", unit_id=unit_id)
+    """The report of the officer's own unit (the city for an administrator of the city without one). The account of
+    a unit abolished since (a district, before the 2025 reform) lands on its last month, when the unit still existed:
+    the months after it have no units below it."""
+    unit = request.user.unit
+    if unit is None:
+        unit = get_object_or_404(AdministrativeUnit.objects.filter(level=UnitLevel.CITY).order_by("code")[:1])
+    url = reverse("reporting:unit", args=[unit.pk])
+    if unit.valid_to is not None and unit.valid_to < timezone.localdate():
+        query = QueryDict(mutable=True)
+        query.update(period_params(period_of("month", unit.valid_to)))
+        url += f"?{query.urlencode()}"
+    return redirect(url)
 
 
 def _link(unit_id: int, params: QueryDict, **changes: str) -> str:
@@ -73,7 +80,8 @@ def _link(unit_id: int, params: QueryDict, **changes: str) -> str:
 @dashboard_access
 def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     """One unit over one period: headline figures, charts, the lists of units to watch and the tables."""
-    form = ReportForm(request.GET or None)
+    regroup = unit.level == UnitLevel.CITY
+    form = ReportForm(request.GET or None, regroup=regroup)
     period = form.period()
     procedure = form.chosen_procedure()
     sort_key, descending = form.sorting()
@@ -113,8 +121,8 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
         {
             "part": part,
             "number": number,
-            "label": part_label(part) if several else "",
-            "units_label": _("quận, huyện") if part.level == UnitLevel.DISTRICT else _("xã, phường"),
+            # The heading names the units already: its label says the days.
+            "label": part.days_label if dashboard.parts_labelled else "",
             "chart": charts[f"rates-{number}"],
             "summary": tables[f"tong-hop-{number}" if several else "tong-hop"],
             "one_stop": tables[f"mot-cua-{number}" if several else "mot-cua"],
@@ -137,12 +145,14 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
             "dashboard": dashboard,
             "unit": unit,
             "period": period,
-            "form": form if form.is_bound else ReportForm(initial=period_params(period)),
+            "form": form if form.is_bound else ReportForm(initial=period_params(period), regroup=regroup),
             **{f"{name.replace('-', '_')}_table": table for name, table in tables.items()},
             "charts": charts,
             "parts": parts,
             "reform_links": _reform_links(unit, params, dashboard),
             "history_only": unit.valid_to is not None and unit.valid_to < period.end,
+            # The account of an abolished unit reads its history only, and every report page says so.
+            "account_unit": request.user.unit if reads_history_only(request.user) else None,
             "crumbs": [(u, in_jurisdiction(request.user, u)) for u in dashboard.ancestors],
             "previous": period_link(period.previous()),
             "previous_period": period.previous(),

@@ -1,4 +1,9 @@
-"""The city's weekly PDF report (Monday to Sunday): headline figures, districts, the one-stop table, lists, charts.
+"""The city's weekly PDF report (Monday to Sunday): headline figures, the units below the city, the one-stop table,
+lists, charts.
+
+Before the reform of 1/7/2025 the units below the city are its districts (their communes listed by district in an
+appendix); since then, its communes (126 in Hanoi), ranked in a compact table. A week across the reform is reported
+on today's communes over the whole week, each with the history of the old communes it holds, and says so.
 
 Every number comes from `selectors.unit_figures`, like the dashboards and `report_rates`, so the paper and the
 screen cannot disagree. `weekly_report_generate` stores the PDF (one row per week, replaced on regeneration)
@@ -60,6 +65,7 @@ from egov.core.pdf import (
 )
 from egov.notifications.gateway import EmailDeliveryError, send_email
 from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.selectors import holders, official_starts
 
 from .models import WeeklyReport
 from .periods import Period, period_of
@@ -165,10 +171,24 @@ class WeeklyData:
     city: AdministrativeUnit
     current: Figures
     previous: Figures
-    districts: list[UnitWeek]
+    # The rows of the report's tables: the districts before the reform, the communes since.
+    units: list[UnitWeek]
+    # The districts' communes (before the reform), listed by district in the second appendix; none since.
     communes: list[UnitWeek]
     trend: list[Figures]
     made_at: datetime
+    # The week runs across a reform: its units are today's communes over the whole week, each with the history of
+    # the old communes it holds.
+    reaggregated: bool = False
+
+    @property
+    def by_commune(self) -> bool:
+        """Whether the units below the city are communes (since the reform) rather than districts."""
+        return any(line.unit.level == UnitLevel.COMMUNE for line in self.units)
+
+    @property
+    def units_heading(self) -> str:
+        return _("Xã, phường") if self.by_commune else _("Quận, huyện, thị xã")
 
     @property
     def week_words(self) -> str:
@@ -196,27 +216,32 @@ def weekly_data(*, week: Period, now: datetime | None = None) -> WeeklyData:
     """The figures the report prints, all read through `unit_figures`."""
     now = now or timezone.now()
     city = report_city()
-    # The units the portal works with, as the dashboards show them (the unit tree after a reform is a new city).
+    # The units below the city in the week, as the dashboards show them. A week across a reform has two parts: the
+    # report takes the structure at its end (today's communes) over the whole week, which re-aggregates its first
+    # days onto the communes that hold the old ones' records; each old commune counts at exactly one of them.
     parts = child_parts(city, week)
-    children = parts[-1].units if parts else []
-    districts = [unit for unit in children if unit.level == UnitLevel.DISTRICT]
-    communes = [unit for unit in children if unit.level == UnitLevel.COMMUNE] or list(
+    units = parts[-1].units if parts else []
+    reaggregated = len(parts) > 1
+    districts = [unit for unit in units if unit.level == UnitLevel.DISTRICT]
+    communes = list(
         AdministrativeUnit.objects.communes().filter(parent__in=districts).select_related("parent").order_by("code")
     )
-    figures = unit_figures(units=[city, *districts, *communes], period=week, now=now)
+    reads = {"now": now, "links": holders(), "starts": official_starts()}
+    figures = unit_figures(units=[city, *units, *communes], period=week, **reads)
     trend_weeks = [week]
     while len(trend_weeks) < TREND_WEEKS:
         trend_weeks.insert(0, trend_weeks[0].previous())
-    trend = [unit_figures(units=[city], period=step, now=now)[city.pk] for step in trend_weeks[:-1]]
+    trend = [unit_figures(units=[city], period=step, **reads)[city.pk] for step in trend_weeks[:-1]]
     return WeeklyData(
         week=week,
         city=city,
         current=figures[city.pk],
         previous=trend[-1],
-        districts=[UnitWeek(d, figures[d.pk]) for d in districts],
+        units=[UnitWeek(unit, figures[unit.pk]) for unit in units],
         communes=[UnitWeek(c, figures[c.pk]) for c in communes],
         trend=[*trend, figures[city.pk]],
         made_at=now,
+        reaggregated=reaggregated,
     )
 
 
@@ -256,19 +281,39 @@ def _scope_note(data: WeeklyData) -> Flowable:
         if settings.REPORTING_ONLINE_RATE_BASE == "all"
         else _("số hồ sơ của các thủ tục có cung cấp trực tuyến")
     )
+    units = _("từng xã, phường (theo quận, huyện trước đây)") if data.by_commune else _("từng quận, huyện")
     return _p(
         _(
-            "Số liệu từ ngày %(start)s đến hết ngày %(end)s, chỉ tính từ ngày chính thức triển khai của từng quận, "
-            "huyện; tỷ lệ trực tuyến tính trên %(base)s; thời gian tính theo ngày làm việc. Lập lúc %(made)s."
+            "Số liệu từ ngày %(start)s đến hết ngày %(end)s, chỉ tính từ ngày chính thức triển khai của %(units)s; "
+            "tỷ lệ trực tuyến tính trên %(base)s; thời gian tính theo ngày làm việc. Lập lúc %(made)s."
         )
         % {
             "start": dmy(data.week.start),
             "end": dmy(data.week.end),
+            "units": units,
             "base": base,
             "made": timezone.localtime(data.made_at).strftime("%H:%M %d/%m/%Y"),
         },
         "note",
     )
+
+
+def _reaggregated_note(data: WeeklyData) -> list[Flowable]:
+    """What a week across the reform reports: today's communes over the whole week."""
+    if not data.reaggregated:
+        return []
+    first = min(line.unit.valid_from for line in data.units if line.unit.valid_from)
+    return [
+        _p(
+            _(
+                "Tuần này có ngày trước ngày %(day)s (sắp xếp đơn vị hành chính): số liệu cả tuần được tính theo các "
+                "xã, phường hiện nay; hồ sơ của mỗi xã, phường, thị trấn cũ được tính cho xã, phường hiện nay giữ hồ "
+                "sơ của đơn vị đó, mỗi hồ sơ chỉ tính một lần."
+            )
+            % {"day": dmy(first)},
+            "note",
+        )
+    ]
 
 
 def _summary(data: WeeklyData) -> list[Flowable]:
@@ -363,7 +408,7 @@ def _headline_table(data: WeeklyData) -> Flowable:
 def _district_table(data: WeeklyData) -> Flowable:
     head = [
         _("STT"),
-        _("Quận, huyện, thị xã"),
+        data.units_heading,
         _("Tiếp nhận"),
         _("Tỷ lệ trực tuyến"),
         _("Đã giải quyết"),
@@ -372,7 +417,7 @@ def _district_table(data: WeeklyData) -> Flowable:
         _("Thời gian giải quyết TB (ngày)"),
     ]
     cells = [[_p(value, "head", bold=True) for value in head]]
-    for number, line in enumerate(data.districts, start=1):
+    for number, line in enumerate(data.units, start=1):
         name = line.unit.name if line.counted else f"{line.unit.name} (*)"
         cells.append([_p(str(number), "head"), _p(name, "cell"), *_district_figures(line.figures, line.counted)])
     cells.append([_p(""), _p(_("Toàn thành phố"), "cell", bold=True), *_district_figures(data.current, True)])
@@ -427,7 +472,7 @@ def _one_stop_table(data: WeeklyData) -> Flowable:
     """Rows per district and the city's total; columns grouped under two header rows, then the column numbers."""
     groups = [str(group) for group, _column, _value in ONE_STOP_COLUMNS]
     names = [str(column) for _group, column, _value in ONE_STOP_COLUMNS]
-    top = [_("STT"), _("Quận, huyện, thị xã")]
+    top = [_("STT"), data.units_heading]
     second = ["", ""]
     spans = [("SPAN", (0, 0), (0, 1)), ("SPAN", (1, 0), (1, 1))]
     index = 0
@@ -449,9 +494,11 @@ def _one_stop_table(data: WeeklyData) -> Flowable:
     numbers = ["A", "B", *(f"({n})" for n in range(1, len(ONE_STOP_COLUMNS) + 1))]
     cells = [[_p(value, "small_head", bold=row < 2) for value in values] for row, values in enumerate([top, second])]
     cells.append([_p(value, "small_head") for value in numbers])
-    for number, line in enumerate(data.districts, start=1):
+    for number, line in enumerate(data.units, start=1):
         name = line.unit.name if line.counted else f"{line.unit.name} (*)"
         cells.append([_p(str(number), "small_head"), _p(name, "small_name"), *_one_stop_values(line)])
+    # A hundred communes or more: thinner rows, so the table keeps to a few pages.
+    padding = 0.6 if len(data.units) > 40 else 1.5
     cells.append(
         [
             _p(""),
@@ -469,8 +516,8 @@ def _one_stop_table(data: WeeklyData) -> Flowable:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-        ("TOPPADDING", (0, 3), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 3), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 3), (-1, -1), padding),
+        ("BOTTOMPADDING", (0, 3), (-1, -1), padding),
         *spans,
         repeatRows=3,
         width=WIDE_WIDTH,
@@ -519,22 +566,22 @@ def _rated(line: UnitWeek) -> str:
 
 
 def _lists(data: WeeklyData) -> list[Flowable]:
-    """The districts by name; the communes by number, their names in the second appendix."""
+    """Before the reform the districts by name, the communes by number (their names in the second appendix); since,
+    the communes by name."""
     average = data.current.online_rate
-    districts = unit_lists(data.districts, average=average)
+    if data.by_commune:
+        return [
+            _p(_("Tỷ lệ trực tuyến bình quân toàn thành phố trong tuần: %(rate)s.") % {"rate": percent(average)}),
+            *_name_lists(unit_lists(data.units, average=average)),
+        ]
+    districts = unit_lists(data.units, average=average)
     communes = unit_lists(data.communes, average=average)
     story: list[Flowable] = [
         _p(_("Tỷ lệ trực tuyến bình quân toàn thành phố trong tuần: %(rate)s.") % {"rate": percent(average)}),
         _p(_("1. Quận, huyện, thị xã"), "subsection", bold=True),
-        _unit_list(_("Có tỷ lệ trực tuyến thấp hơn bình quân thành phố"), districts.below_average, _rated),
-        _unit_list(_("Có tỷ lệ trực tuyến dưới 50 %"), districts.under_half, _rated),
-        _unit_list(_("Không có hồ sơ trong tuần"), districts.without_dossiers, lambda line: line.unit.name),
+        *_name_lists(districts),
+        _p(_("2. Xã, phường, thị trấn"), "subsection", bold=True),
     ]
-    if districts.not_counted:
-        story.append(
-            _unit_list(_("Chưa chính thức triển khai (không tính)"), districts.not_counted, lambda line: line.unit.name)
-        )
-    story.append(_p(_("2. Xã, phường, thị trấn"), "subsection", bold=True))
     for heading, found in (
         (_("Có tỷ lệ trực tuyến thấp hơn bình quân thành phố"), communes.below_average),
         (_("Có tỷ lệ trực tuyến dưới 50 %"), communes.under_half),
@@ -543,6 +590,20 @@ def _lists(data: WeeklyData) -> list[Flowable]:
         amount = _("%(count)s đơn vị") % {"count": count(len(found))} if found else _("không có")
         story.append(_p(_("– %(heading)s: %(amount)s.") % {"heading": heading, "amount": amount}, "list"))
     story.append(_p(_("Danh sách từng xã, phường, thị trấn theo quận, huyện, thị xã tại Phụ lục 2."), "list"))
+    return story
+
+
+def _name_lists(lists: UnitLists) -> list[Flowable]:
+    """The units to watch, each by name (with its online rate where it has one)."""
+    story = [
+        _unit_list(_("Có tỷ lệ trực tuyến thấp hơn bình quân thành phố"), lists.below_average, _rated),
+        _unit_list(_("Có tỷ lệ trực tuyến dưới 50 %"), lists.under_half, _rated),
+        _unit_list(_("Không có hồ sơ trong tuần"), lists.without_dossiers, lambda line: line.unit.name),
+    ]
+    if lists.not_counted:
+        story.append(
+            _unit_list(_("Chưa chính thức triển khai (không tính)"), lists.not_counted, lambda line: line.unit.name)
+        )
     return story
 
 
@@ -573,7 +634,7 @@ def _commune_lists_table(data: WeeklyData) -> Flowable:
         ]
     ]
     number = 0
-    for district in data.districts:
+    for district in data.units:
         mine = [line for line in data.communes if line.unit.parent_id == district.unit.pk and line.counted]
         rated = sorted(
             (line for line in mine if line.figures.online_rate is not None),
@@ -612,12 +673,8 @@ def _label(x: float, y: float, value: str, *, size: float = 7.5, anchor: str = "
     return String(x, y, value, fontName=FONT, fontSize=size, textAnchor=anchor, fillColor=color)
 
 
-def _district_rates_chart(data: WeeklyData, width: float) -> Drawing:
-    """Online rate per district, highest first, with the city average and the 50 % line."""
-    rows = sorted(
-        (line for line in data.districts if line.counted and line.figures.online_rate is not None),
-        key=lambda line: (-line.figures.online_rate, line.unit.code),
-    )
+def _rates_chart(rows: Sequence[UnitWeek], average: Decimal | None, width: float) -> Drawing:
+    """Online rate per unit of `rows`, in their order, with the city average and the 50 % line."""
     bar = 5.2 * mm
     left, bottom, top = 38 * mm, 12 * mm, 4 * mm
     height = max(len(rows), 1) * bar + bottom + top
@@ -641,7 +698,6 @@ def _district_rates_chart(data: WeeklyData, width: float) -> Drawing:
     chart.groupSpacing = bar * 0.3
     chart.bars.strokeColor = None
     chart.bars[0].fillColor = BLUE
-    average = data.current.online_rate
     for index, line in enumerate(rows):
         rate = line.figures.online_rate
         if rate < HALF:
@@ -830,7 +886,7 @@ def _receivers(data: WeeklyData) -> Flowable:
         _p(_("Nơi nhận:"), "receivers_head", bold=True),
         _p(_("- Lãnh đạo UBND Thành phố (để báo cáo);"), "receivers"),
         _p(_("- Sở Tư pháp;"), "receivers"),
-        _p(_("- UBND các quận, huyện, thị xã;"), "receivers"),
+        _p(_("- UBND các xã, phường;") if data.by_commune else _("- UBND các quận, huyện, thị xã;"), "receivers"),
         _p(_("- Lưu: VT."), "receivers"),
     ]
     signer = [
@@ -871,24 +927,7 @@ def weekly_report_pdf(data: WeeklyData) -> bytes:
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 )
             ),
-            CondPageBreak(60 * mm),
-            _p(_("II. KẾT QUẢ THEO QUẬN, HUYỆN, THỊ XÃ"), "section", bold=True),
-            _district_table(data),
-            *_not_counted_note(data),
-            Spacer(1, 3 * mm),
-            KeepTogether(
-                [
-                    _district_rates_chart(data, TEXT_WIDTH),
-                    _p(
-                        _(
-                            "Hình: tỷ lệ trực tuyến theo quận, huyện, thị xã (không gồm đơn vị không có hồ sơ). "
-                            "Đường liền: bình quân thành phố; đường đứt: mức 50 %. Màu cam: thấp hơn bình quân; "
-                            "màu đỏ: dưới 50 %."
-                        ),
-                        "caption",
-                    ),
-                ]
-            ),
+            *(_commune_section(data) if data.by_commune else _district_section(data)),
             CondPageBreak(40 * mm),
             _p(_("III. CÁC ĐƠN VỊ CẦN LƯU Ý"), "section", bold=True),
             *_lists(data),
@@ -906,17 +945,150 @@ def weekly_report_pdf(data: WeeklyData) -> bytes:
                 "note",
             ),
             *_not_counted_note(data),
-            PageBreak(),
-            *_appendix(_("PHỤ LỤC 2"), _("Xã, phường, thị trấn cần lưu ý %(week)s"), data),
-            _commune_lists_table(data),
         ]
+        if not data.by_commune:
+            # Since the reform the communes are the units of the report: its lists name them already.
+            story += [
+                PageBreak(),
+                *_appendix(_("PHỤ LỤC 2"), _("Xã, phường, thị trấn cần lưu ý %(week)s"), data),
+                _commune_lists_table(data),
+            ]
         footer = _("Báo cáo %(week)s – %(issuer)s") % {"week": data.week_words, "issuer": ISSUER}
         document.build(story, canvasmaker=functools.partial(_NumberedCanvas, footer_text=footer))
         return buffer.getvalue()
 
 
+RATES_CAPTION = gettext_lazy(
+    "Đường liền: bình quân thành phố; đường đứt: mức 50 %. Màu cam: thấp hơn bình quân; màu đỏ: dưới 50 %."
+)
+# Since the reform the chart shows the communes furthest behind, not all of them (126 bars would fill two pages).
+LOWEST = 20
+
+
+def _rated_lines(data: WeeklyData) -> list[UnitWeek]:
+    return [line for line in data.units if line.counted and line.figures.online_rate is not None]
+
+
+def _district_section(data: WeeklyData) -> list[Flowable]:
+    """Every district in a table, and their online rates in a chart, highest first."""
+    rows = sorted(_rated_lines(data), key=lambda line: (-line.figures.online_rate, line.unit.code))
+    caption = _("Hình: tỷ lệ trực tuyến theo quận, huyện, thị xã (không gồm đơn vị không có hồ sơ).")
+    return [
+        CondPageBreak(60 * mm),
+        _p(_("II. KẾT QUẢ THEO QUẬN, HUYỆN, THỊ XÃ"), "section", bold=True),
+        _district_table(data),
+        *_not_counted_note(data),
+        Spacer(1, 3 * mm),
+        KeepTogether(
+            [
+                _rates_chart(rows, data.current.online_rate, TEXT_WIDTH),
+                _p(f"{caption} {RATES_CAPTION}", "caption"),
+            ]
+        ),
+    ]
+
+
+def _commune_section(data: WeeklyData) -> list[Flowable]:
+    """The communes ranked by online rate in a compact table on a page of its own, then the lowest in a chart."""
+    ranked = _ranked(data)
+    lowest = sorted(_rated_lines(data), key=lambda line: (line.figures.online_rate, line.unit.code))[:LOWEST]
+    caption = _("Hình: %(count)s xã, phường có tỷ lệ trực tuyến thấp nhất trong tuần (trong số %(all)s có hồ sơ).") % {
+        "count": count(len(lowest)),
+        "all": count(len(_rated_lines(data))),
+    }
+    return [
+        PageBreak(),
+        _p(_("II. KẾT QUẢ THEO XÃ, PHƯỜNG"), "section", bold=True),
+        *_reaggregated_note(data),
+        _p(
+            _(
+                "Xếp hạng theo tỷ lệ hồ sơ nộp trực tuyến (cao xuống thấp; cùng tỷ lệ thì nhiều hồ sơ hơn đứng trước); "
+                "đơn vị không có hồ sơ hoặc chưa tính đứng cuối, không xếp hạng."
+            ),
+            "note",
+        ),
+        _ranking_table(data, ranked),
+        *_not_counted_note(data),
+        Spacer(1, 3 * mm),
+        KeepTogether(
+            [_rates_chart(lowest, data.current.online_rate, TEXT_WIDTH), _p(f"{caption} {RATES_CAPTION}", "caption")]
+        ),
+    ]
+
+
+def _ranked(data: WeeklyData) -> list[tuple[str, UnitWeek]]:
+    """(rank, unit) by online rate, highest first; units without a rate (no dossiers, or not counted) last, unranked."""
+    rated = sorted(
+        _rated_lines(data), key=lambda line: (-line.figures.online_rate, -line.figures.received, line.unit.code)
+    )
+    rest = [line for line in data.units if line not in rated]
+    rest.sort(key=lambda line: (not line.counted, line.unit.code))
+    return [(str(rank), line) for rank, line in enumerate(rated, start=1)] + [("", line) for line in rest]
+
+
+RANKING_HEAD = (
+    gettext_lazy("Hạng"),
+    gettext_lazy("Xã, phường"),
+    gettext_lazy("Tiếp nhận"),
+    gettext_lazy("Tỷ lệ trực tuyến"),
+    gettext_lazy("Tỷ lệ đúng hạn"),
+    gettext_lazy("Quá hạn"),
+)
+
+
+def _ranking_table(data: WeeklyData, ranked: list[tuple[str, UnitWeek]]) -> Flowable:
+    """Two ranking columns side by side (ranks 1 to n/2 down the left, the rest down the right), in small type: the
+    126 communes of Hanoi fit one page. The city's total closes it."""
+
+    def cells(rank: str, line: UnitWeek | None) -> list[Flowable]:
+        if line is None:
+            return [_p("") for _ in RANKING_HEAD]
+        name = line.unit.name if line.counted else f"{line.unit.name} (*)"
+        figures = line.figures
+        values = (
+            [
+                count(figures.received),
+                percent(figures.online_rate),
+                percent(figures.on_time_rate),
+                count(figures.overdue),
+            ]
+            if line.counted
+            else [DASH] * 4
+        )
+        return [_p(rank, "small"), _p(name, "small_name"), *(_p(value, "small") for value in values)]
+
+    half = (len(ranked) + 1) // 2
+    left, right = ranked[:half], ranked[half:]
+    head = [_p(str(value), "small_head", bold=True) for value in RANKING_HEAD]
+    rows = [[*head, _p(""), *head]]
+    for index, (rank, line) in enumerate(left):
+        other = right[index] if index < len(right) else ("", None)
+        rows.append([*cells(rank, line), _p(""), *cells(*other)])
+    city = UnitWeek(data.city, data.current)
+    rows.append(
+        [_p(""), _p(_("Toàn thành phố"), "small_name", bold=True), *cells("", city)[2:], _p(""), *cells("", None)]
+    )
+    widths = [10, 30, 10, 12, 12, 9]
+    last = len(rows) - 1
+    return table(
+        rows,
+        [*widths, 2, *widths],
+        ("GRID", (0, 0), (5, -1), 0.4, colors.black),
+        ("GRID", (7, 0), (-1, -2), 0.4, colors.black),
+        ("BACKGROUND", (0, 0), (5, 0), HEADER_FILL),
+        ("BACKGROUND", (7, 0), (-1, 0), HEADER_FILL),
+        ("BACKGROUND", (0, last), (5, last), TOTAL_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 1.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 1.5),
+        ("TOPPADDING", (0, 1), (-1, -1), 0.1),
+        ("BOTTOMPADDING", (0, 1), (-1, -1), 0.3),
+        repeatRows=1,
+    )
+
+
 def _not_counted_note(data: WeeklyData) -> list[Flowable]:
-    if all(line.counted for line in data.districts):
+    if all(line.counted for line in data.units):
         return []
     return [_p(_("(*) Chưa chính thức triển khai dịch vụ trực tuyến trong tuần: số liệu không tính."), "note")]
 

@@ -30,21 +30,34 @@ def as_number(value) -> Decimal | None:
 
 UNITS_TABLES = ["tong-hop", "mot-cua", "theo-thoi-gian"]
 COMMUNE_TABLES = ["mot-cua", "thu-tuc", "theo-thoi-gian"]
+PARTS_TABLES = ["tong-hop-1", "mot-cua-1", "tong-hop-2", "mot-cua-2", "theo-thoi-gian"]
+ACROSS = {"kind": "custom", "from": "01/06/2025", "to": "31/07/2025"}
 
 
 @pytest.mark.parametrize(
-    ("unit_name", "tables"), [("city", UNITS_TABLES), ("district", UNITS_TABLES), ("commune_a", COMMUNE_TABLES)]
+    ("world", "unit_name", "params", "tables", "title"),
+    [
+        ("dashboard_world", "city", {}, UNITS_TABLES, "Tháng 12/2024"),
+        ("dashboard_world", "district", {}, UNITS_TABLES, "Tháng 12/2024"),
+        ("dashboard_world", "old_commune_a", {}, COMMUNE_TABLES, "Tháng 12/2024"),
+        ("dashboard_world_2026", "city", {}, UNITS_TABLES, "Tháng 12/2026"),
+        ("dashboard_world_2026", "commune_a", {}, COMMUNE_TABLES, "Tháng 12/2026"),
+        ("dashboard_world_2026", "city", ACROSS, PARTS_TABLES, "Từ 01/06/2025 đến 31/07/2025"),
+        ("dashboard_world_2026", "city", {**ACROSS, "current": "on"}, UNITS_TABLES, "Từ 01/06/2025 đến 31/07/2025"),
+    ],
+    ids=["2024-city", "2024-district", "2024-commune", "2026-city", "2026-commune", "across", "across-today"],
 )
 def test_every_table_downloads_as_csv_and_xlsx_with_the_numbers_of_the_page(
-    client, dashboard_world, city_staff, request, unit_name, tables
+    client, city_staff, request, world, unit_name, params, tables, title
 ):
+    request.getfixturevalue(world)
     unit = request.getfixturevalue(unit_name)
     client.force_login(city_staff)
-    page = page_tables(client.get(unit_url(unit, sort="online_rate", dir="desc")))
+    page = page_tables(client.get(unit_url(unit, sort="online_rate", dir="desc", **params)))
     assert sorted(page.tables) == sorted(tables)
     for name in tables:
         shown = page.tables[name]
-        rows = csv_rows(client.get(unit_url(unit, sort="online_rate", dir="desc", format="csv", table=name)))
+        rows = csv_rows(client.get(unit_url(unit, sort="online_rate", dir="desc", format="csv", table=name, **params)))
         header, body = rows[0], rows[1:]
         assert header[0] in ("Đơn vị", "Thủ tục", "Kỳ")
         assert len(body) == len(shown)
@@ -56,8 +69,14 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_numbers_of_the_page(
                 else:
                     assert as_number(csv_cell) == number(html_cell), (name, csv_row[0], header)
 
-        sheet = xlsx_sheet(client.get(unit_url(unit, sort="online_rate", dir="desc", format="xlsx", table=name)))
-        assert unit.name in sheet["A1"].value and "Tháng 12/2026" in sheet["A1"].value
+        sheet = xlsx_sheet(
+            client.get(unit_url(unit, sort="online_rate", dir="desc", format="xlsx", table=name, **params))
+        )
+        assert unit.name in sheet["A1"].value and title in sheet["A1"].value
+        if name.endswith(("-1", "-2")):
+            # A part's table says which days and which units it covers.
+            days = "01/06/2025 – 30/06/2025, theo quận" if name.endswith("-1") else "01/07/2025 – 31/07/2025, theo xã"
+            assert days in sheet["A2"].value and "/" not in sheet.title
         assert [c.value for c in sheet[3]] == header
         xlsx_rows = list(sheet.iter_rows(min_row=4, values_only=True))
         assert len(xlsx_rows) == len(shown)
@@ -80,7 +99,7 @@ def test_csv_headers_are_vietnamese_and_the_file_is_named_for_the_unit_and_perio
 ):
     client.force_login(district_chief)
     response = client.get(unit_url(district, format="csv", table="mot-cua"))
-    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quan-ba-dinh-thang-12-2026-mot-cua.csv"'
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quan-ba-dinh-thang-12-2024-mot-cua.csv"'
     header = csv_rows(response)[0]
     assert header[:3] == ["Đơn vị", "Kỳ trước chuyển sang", "Tiếp nhận trong kỳ – Trực tuyến"]
     assert header[-2:] == ["Tỷ lệ trễ hạn", "Tỷ lệ đúng hạn"]
@@ -92,7 +111,7 @@ def test_csv_headers_are_vietnamese_and_the_file_is_named_for_the_unit_and_perio
 def test_xlsx_cells_are_typed(client, dashboard_world, district_chief, district):
     client.force_login(district_chief)
     response = client.get(unit_url(district, format="xlsx", table="tong-hop"))
-    assert response["Content-Disposition"].endswith('bao-cao-quan-ba-dinh-thang-12-2026-tong-hop.xlsx"')
+    assert response["Content-Disposition"].endswith('bao-cao-quan-ba-dinh-thang-12-2024-tong-hop.xlsx"')
     sheet = xlsx_sheet(response)
     header = [c.value for c in sheet[3]]
     row = next(r for r in sheet.iter_rows(min_row=4) if r[0].value == "Phường Phúc Xá")
@@ -104,11 +123,12 @@ def test_xlsx_cells_are_typed(client, dashboard_world, district_chief, district)
     assert quiet[header.index("Tỷ lệ trực tuyến")].value is None
 
 
-def test_an_unknown_table_is_not_found(client, dashboard_world, district_chief, district, commune_a):
+def test_an_unknown_table_is_not_found(client, dashboard_world, district_chief, district, old_commune_a):
     client.force_login(district_chief)
     assert client.get(unit_url(district, format="csv", table="mat-khau")).status_code == 404
-    # A commune has no table of child units.
-    assert client.get(unit_url(commune_a, format="csv", table="tong-hop")).status_code == 404
+    # A commune has no table of child units; a period in one part has no numbered tables.
+    assert client.get(unit_url(old_commune_a, format="csv", table="tong-hop")).status_code == 404
+    assert client.get(unit_url(district, format="csv", table="tong-hop-1")).status_code == 404
 
 
 @pytest.mark.parametrize(
