@@ -2,8 +2,8 @@
 
 The answers are written as a person types them and go through the real step forms, so a sample is always
 valid against the current validation; dates of events are relative to `on` so nothing is ever late. Addresses are
-written as they are since the 2025 reform (commune and city, no district); the extract asked for is of a register
-entry made before it, at the commune of then.
+written as they were on `on`: commune and city since the reform of 1/7/2025, commune, district and city before it;
+the extract asked for is of a register entry made before it, at the commune of then.
 """
 
 import datetime
@@ -14,6 +14,15 @@ from procedures.models import Procedure
 
 # (days before `on`) for the event dates; everything else is typed as is.
 _EVENT_DAYS_AGO = {"birth": 10, "death": 3, "notice": 2}
+# The first day of Hanoi's communes directly under the city: addresses from then on name no district.
+_REFORM = datetime.date(2025, 7, 1)
+# The same houses, as their addresses were written before and since the reform.
+_PLACES = {
+    "home": ("Số 12 phố Phúc Xá, phường Phúc Xá, Ba Đình, Hà Nội", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội"),
+    "ward": ("Phường Phúc Xá, Ba Đình, Hà Nội", "Phường Hồng Hà, Hà Nội"),
+    "bride": ("Phường Trúc Bạch, Ba Đình, Hà Nội", "Phường Ba Đình, Hà Nội"),
+    "clinic": ("Trạm y tế phường Phúc Xá", "Trạm y tế phường Hồng Hà"),
+}
 
 
 def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
@@ -22,11 +31,13 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
     def day(kind: str) -> str:
         return (on - datetime.timedelta(days=_EVENT_DAYS_AGO[kind])).strftime("%d/%m/%Y")
 
+    home, ward, bride, clinic = (_PLACES[key][on >= _REFORM] for key in ("home", "ward", "bride", "clinic"))
+
     return {
         "nguoi-yeu-cau": {
             "full_name": "Nguyễn Văn An",
             "id_number": "001090012345",
-            "residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
+            "residence": home,
             "relationship": "cha",
         },
         "tre-em": {
@@ -43,7 +54,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "1995",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
-            "residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
+            "residence": home,
             "id_number": "001195000001",
         },
         "cha": {
@@ -51,15 +62,15 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "12/05/1990",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
-            "residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
+            "residence": home,
             "id_number": "001090012345",
         },
         "thuong-tru-bhyt": {
             "household_head": "Nguyễn Văn An",
-            "household_address": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
+            "household_address": home,
             "register_number": "",
             "relationship_to_head": "Con",
-            "health_facility": "Trạm y tế phường Hồng Hà",
+            "health_facility": clinic,
         },
         "nguoi-da-mat": {
             "full_name": "Nguyễn Văn Hùng",
@@ -68,7 +79,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
             "id_number": "001040000123",
-            "last_residence": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
+            "last_residence": home,
         },
         "viec-tu": {
             "death_date": day("death"),
@@ -81,7 +92,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
         },
         "xoa-thuong-tru": {
             "household_head": "Nguyễn Văn An",
-            "household_address": "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội",
+            "household_address": home,
             "relationship_to_head": "Bố",
         },
         "ben-nam": {
@@ -89,7 +100,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "12/05/1990",
             "ethnicity": "Kinh",
             "nationality": "Việt Nam",
-            "residence": "Phường Hồng Hà, Hà Nội",
+            "residence": ward,
             "id_number": "001090012345",
             "marital_status": "single",
         },
@@ -98,7 +109,7 @@ def sample_answers(*, on: datetime.date) -> dict[str, dict[str, str]]:
             "birth_date": "03/04/1995",
             "ethnicity": "Tày",
             "nationality": "Việt Nam",
-            "residence": "Phường Ba Đình, Hà Nội",
+            "residence": bride,
             "id_number": "001195000001",
             "marital_status": "divorced",
         },
