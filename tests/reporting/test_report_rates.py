@@ -100,7 +100,7 @@ def test_no_district_level_after_the_reform_is_said_once_on_stderr(dashboard_wor
     out, err = report_with_errors("--level", "district", "--from", "01/11/2026", "--to", "30/11/2026")
     assert rows_of(out) == []
     assert err.strip().splitlines() == [
-        "Không có đơn vị cấp huyện từ ngày 01/11/2026 (sau sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã."
+        "Không có đơn vị cấp huyện từ ngày 01/07/2025 (sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã."
     ]
     out, err = report_with_errors("--level", "district", "--from", "01/06/2025", "--to", "31/07/2025")
     assert [(row["name"], row["from"], row["to"]) for row in rows_of(out)] == [
@@ -108,7 +108,7 @@ def test_no_district_level_after_the_reform_is_said_once_on_stderr(dashboard_wor
         ("Huyện Ba Vì", "2025-06-01", "2025-06-30"),
     ]
     assert err.strip().splitlines() == [
-        "Không có đơn vị cấp huyện từ ngày 01/07/2025 (sau sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã."
+        "Không có đơn vị cấp huyện từ ngày 01/07/2025 (sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã."
     ]
     # Before the reform nothing is said.
     assert report_with_errors("--level", "district", "--from", "01/12/2024", "--to", "31/12/2024")[1] == ""

@@ -141,10 +141,9 @@ class Command(BaseCommand):
         if covered_to is not None and covered_to >= period.end:
             return
         ended = reform_day(units_of_level(UnitLevel.DISTRICT, Period("custom", date.min, date.max)))
-        since = ended or period.start
         self.stderr.write(
-            _("Không có đơn vị cấp huyện từ ngày %(day)s (sau sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã.")
-            % {"day": f"{max(since, period.start):%d/%m/%Y}"}
+            _("Không có đơn vị cấp huyện từ ngày %(day)s (sắp xếp đơn vị hành chính): từ đó chỉ có cấp xã.")
+            % {"day": f"{ended or period.start:%d/%m/%Y}"}
         )
 
 
