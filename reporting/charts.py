@@ -244,7 +244,8 @@ def _share(part: int, whole: int) -> Decimal:
 
 
 def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str, SafeString]:
-    """The page's charts: online rate per child unit (for each part of the period), the trend, the channel mix."""
+    """The page's charts: online rate per child unit (for each part of the period, with a note when only the units
+    furthest behind are drawn), the trend, the channel mix."""
     charts = {
         "trend": trend_bars(
             chart_id="chart-trend",
@@ -259,7 +260,8 @@ def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str,
         # Ranked, highest first, units without dossiers last: the chart answers "who is behind".
         ranked = sort_figures(part.children, key="online_rate", descending=True, label=lambda f: f.unit.name)
         title = _("Tỷ lệ nộp trực tuyến theo %(units)s") % {"units": part.units_label}
-        if len(ranked) > MOST_BARS:
+        shortened = len(ranked) > MOST_BARS
+        if shortened:
             # Today's 126 communes would make a chart five screens long: the ones furthest behind answer the question.
             rated = [f for f in ranked if f.online_rate is not None]
             ranked = rated[-LOWEST_BARS:]
@@ -270,6 +272,8 @@ def dashboard_charts(dashboard: Dashboard, *, reference_label: str) -> dict[str,
             }
         if dashboard.parts_labelled:
             title += f" ({part.days_label})"
+        # Said under the heading too when the chart shows only some of the units, for those who read no SVG title.
+        charts[f"rates-{number}-note"] = title if shortened else ""
         charts[f"rates-{number}"] = rate_bars(
             chart_id=f"chart-rates-{number}",
             title=title,

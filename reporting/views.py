@@ -124,6 +124,7 @@ def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
             # The heading names the units already: its label says the days.
             "label": part.days_label if dashboard.parts_labelled else "",
             "chart": charts[f"rates-{number}"],
+            "chart_note": charts[f"rates-{number}-note"],
             "summary": tables[f"tong-hop-{number}" if several else "tong-hop"],
             "one_stop": tables[f"mot-cua-{number}" if several else "mot-cua"],
         }

@@ -135,6 +135,8 @@ def test_a_period_across_the_reform_has_a_rates_chart_for_each_part(client, dash
     assert communes.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến theo xã, phường (01/07/2025 – 31/07/2025)"
     # Ranked, highest first: Trúc Bạch's c1 (online) made Ba Đình's June; Xã Ba Vì's July came on paper.
     assert texts(districts)[:1] == ["Quận Ba Đình"] and "Xã Ba Vì" in texts(communes)
+    # Every unit is drawn: no note under the heading.
+    assert charts["rates-1-note"] == charts["rates-2-note"] == ""
 
 
 def test_a_rates_chart_of_many_communes_shows_those_furthest_behind():
@@ -150,8 +152,11 @@ def test_a_rates_chart_of_many_communes_shows_those_furthest_behind():
     part = ChildPart(period=period, level="commune", children=children, city=None, total=children[0], whole=True)
     dashboard = Dashboard(unit=None, period=period, procedure=None, figures=children[0], parts=[part], procedures=[],
                           trend=[], rollout=None, ancestors=[])  # fmt: skip
-    root = parse(dashboard_charts(dashboard, reference_label="Bình quân thành phố")["rates-1"])
+    charts = dashboard_charts(dashboard, reference_label="Bình quân thành phố")
+    root = parse(charts["rates-1"])
     assert root.find(f"{SVG}title").text == "Tỷ lệ nộp trực tuyến: 20 xã, phường thấp nhất trong 120 có hồ sơ"
+    # The page says it in words under the heading too.
+    assert charts["rates-1-note"] == root.find(f"{SVG}title").text
     bars = [float(bar.get("width")) for bar in root.iter(f"{SVG}rect")]
     # Rates 0 to 9 %, each twice (n % 100 over 120 communes); 0 % draws no bar.
     assert bars == [9.0, 9.0, 8.0, 8.0, 7.0, 7.0, 6.0, 6.0, 5.0, 5.0, 4.0, 4.0, 3.0, 3.0, 2.0, 2.0, 1.0, 1.0]
