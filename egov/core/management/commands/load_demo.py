@@ -29,11 +29,12 @@ from reporting.services import rollups_rebuild
 
 # Printed by `make run`; demo accounts exist only in the embedded set-up, never in production data.
 DEMO_PASSWORD = "demo12345"
-# Generated dossiers over the last two years, so that the reports look lived in on both sides of the reform: two
+# Generated dossiers over two years and a month (from the first day of last month, two years back, so that last month
+# compares with its own month two years before), so that the reports look lived in on both sides of the reform: two
 # thirds across the city, one third in the demo area (Quận Ba Đình before the reform, the communes that hold its
 # wards' records since), whose chief and officers drill down to its wards.
 DEMO_HISTORY = 6000
-HISTORY_DAYS = 730
+HISTORY_YEARS = 2
 # The demo ward's own generated history stops this many days before today, where its replayed fortnight begins.
 STORY_DAYS = 21
 
@@ -686,6 +687,12 @@ def demo_area(ward: AdministrativeUnit) -> list[AdministrativeUnit]:
     return list(area.select_related("parent").order_by("code", "valid_from"))
 
 
+def history_start(today: date) -> date:
+    """The first day of last month, `HISTORY_YEARS` years back: 01/11/2024 for 02/12/2026."""
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    return last_month.replace(year=last_month.year - HISTORY_YEARS)
+
+
 def demo_history_load(*, count: int, ward: AdministrativeUnit) -> int:
     """Generate two years of dossiers across the city's communes, on both sides of the reform (the communes of each
     day), more in the demo area; the demo ward's own until three weeks ago (its fortnight is the story its officers
@@ -693,7 +700,7 @@ def demo_history_load(*, count: int, ward: AdministrativeUnit) -> int:
     if DossierEvent.objects.filter(details__source=GENERATED).exists():
         return 0
     today = timezone.localdate()
-    since = today - timedelta(days=HISTORY_DAYS)
+    since = history_start(today)
     communes = [unit for unit in communes_reported() if unit.pk != ward.pk]
     area = demo_area(ward)
     own = max(1, count // 40)
@@ -721,7 +728,7 @@ class Command(BaseCommand):
             "--history",
             type=int,
             default=DEMO_HISTORY,
-            help=f"generated dossiers over the last 24 months across the city (default {DEMO_HISTORY}; 0: none)",
+            help=f"generated dossiers over two years across the city (default {DEMO_HISTORY}; 0: none)",
         )
 
     def handle(self, *args, **options) -> None:
@@ -751,4 +758,4 @@ class Command(BaseCommand):
         if options["history"] > 0:
             generated = demo_history_load(count=options["history"], ward=commune)
             if options["verbosity"] >= 1 and generated:
-                self.stdout.write(self.style.SUCCESS(f"{generated} dossiers over the last 24 months across the city"))
+                self.stdout.write(self.style.SUCCESS(f"{generated} dossiers over two years across the city"))
