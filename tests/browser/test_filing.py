@@ -100,6 +100,26 @@ def fill(browser, field_id: str, value: str) -> None:
     element.send_keys(value)
 
 
+HOME = "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội"
+
+
+def fill_mother(browser) -> None:
+    """The mother's birth year, residence and ID number (her name is typed before)."""
+    fill(browser, "id_birth_date", "1995")
+    fill(browser, "id_residence", HOME)
+    fill(browser, "id_id_number", "001195000001")
+
+
+def fill_father(browser) -> None:
+    """The father's page, whole: the citizen Nguyễn Văn An himself."""
+    wait_for_heading(browser, "Thông tin người cha")
+    fill(browser, "id_full_name", "Nguyễn Văn An")
+    fill(browser, "id_birth_date", "12/05/1990")
+    fill(browser, "id_residence", HOME)
+    fill(browser, "id_id_number", "001090012345")
+    press(browser, "Lưu và tiếp tục")
+
+
 def check_page(browser, name: str) -> None:
     """Screenshot, then the checks every citizen page must pass on a 360 px phone."""
     save_screenshot(browser, f"filing-{name}")
@@ -167,19 +187,12 @@ def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(bro
     click(browser, f"a[href$='/ho-so/{dossier.uuid}/tiep-tuc/']")
     wait_for_heading(browser, "Thông tin người mẹ")
     assert browser.find_element(By.ID, "id_full_name").get_attribute("value") == "Trần Thị Bình"
-    fill(browser, "id_birth_date", "1995")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
-    fill(browser, "id_id_number", "001195000001")
+    fill_mother(browser)
     check_page(browser, "06-mother-resumed")
     press(browser, "Lưu và tiếp tục")
 
     # Step 4: the father.
-    wait_for_heading(browser, "Thông tin người cha")
-    fill(browser, "id_full_name", "Nguyễn Văn An")
-    fill(browser, "id_birth_date", "12/05/1990")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
-    fill(browser, "id_id_number", "001090012345")
-    press(browser, "Lưu và tiếp tục")
+    fill_father(browser)
 
     # Step 5: residence and health card.
     wait_for_heading(browser, "Đăng ký thường trú và thẻ bảo hiểm y tế")

@@ -1,7 +1,5 @@
 """The base pages in a real headless Chromium: phone width, keyboard use and axe-core accessibility checks."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -9,9 +7,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from egov.accounts.models import Role, User
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
+from egov.units.models import AdministrativeUnit
 from tests.browser.axe import axe_violations, describe
 from tests.conftest import click_and_wait, save_screenshot
+
+# Fixtures of the small world of both trees, found by pytest by their names here.
+from tests.procedures.conftest import city, commune_a, district, old_commune_a  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,33 +43,9 @@ def sign_in(browser, live_server, user: User) -> None:
 
 
 @pytest.fixture
-def units() -> dict[str, AdministrativeUnit]:
+def units(request) -> dict[str, AdministrativeUnit]:
     """Phường Phúc Xá of Quận Ba Đình until 30/06/2025, and Phường Hồng Hà under the city since, holding its records."""
-    city = AdministrativeUnit.objects.create(
-        code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
-    )
-    end = date(2025, 6, 30)
-    district = AdministrativeUnit.objects.create(
-        code="001",
-        name="Quận Ba Đình",
-        kind=UnitKind.URBAN_DISTRICT,
-        level=UnitLevel.DISTRICT,
-        parent=city,
-        valid_to=end,
-    )
-    old = AdministrativeUnit.objects.create(
-        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district, valid_to=end
-    )
-    commune = AdministrativeUnit.objects.create(
-        code="00097",
-        name="Phường Hồng Hà",
-        kind=UnitKind.WARD,
-        level=UnitLevel.COMMUNE,
-        parent=city,
-        valid_from=end + timedelta(days=1),
-    )
-    UnitSuccession.objects.create(old_unit=old, new_unit=commune, holds_records=True)
-    return {"today": commune, "before": old}
+    return {"today": request.getfixturevalue("commune_a"), "before": request.getfixturevalue("old_commune_a")}
 
 
 def one_stop_of(unit: AdministrativeUnit) -> User:

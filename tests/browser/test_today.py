@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from interconnect.tasks import dossier_settle_if_ready
 from procedures.models import Dossier, Procedure, Status
 from reporting.services import rollups_refresh
-from tests.browser.test_filing import TINY_PDF, check_page, click, fill, press, sign_in
+from tests.browser.test_filing import HOME, TINY_PDF, check_page, click, fill, fill_father, fill_mother, press, sign_in
 from tests.browser.test_officer import DESK, PHONE, act, check, log_in, log_out, open_dossier, status_badge, viewport
 from tests.conftest import click_and_wait, wait_for_heading
 
@@ -69,7 +69,7 @@ def test_a_birth_filed_today_at_a_ward_of_today_is_registered_delivered_and_repo
     press(browser, "Bắt đầu khai")
 
     wait_for_heading(browser, "Người đi đăng ký")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
+    fill(browser, "id_residence", HOME)
     click(browser, "label[for='id_relationship_0']")
     press(browser, "Lưu và tiếp tục")
     wait_for_heading(browser, "Thông tin của trẻ")
@@ -81,16 +81,9 @@ def test_a_birth_filed_today_at_a_ward_of_today_is_registered_delivered_and_repo
     press(browser, "Lưu và tiếp tục")
     wait_for_heading(browser, "Thông tin người mẹ")
     fill(browser, "id_full_name", "Trần Thị Bình")
-    fill(browser, "id_birth_date", "1995")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
-    fill(browser, "id_id_number", "001195000001")
+    fill_mother(browser)
     press(browser, "Lưu và tiếp tục")
-    wait_for_heading(browser, "Thông tin người cha")
-    fill(browser, "id_full_name", "Nguyễn Văn An")
-    fill(browser, "id_birth_date", "12/05/1990")
-    fill(browser, "id_residence", "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội")
-    fill(browser, "id_id_number", "001090012345")
-    press(browser, "Lưu và tiếp tục")
+    fill_father(browser)
     wait_for_heading(browser, "Ảnh chụp, bản quét giấy tờ")
     browser.find_element(By.CSS_SELECTOR, "main form input[type=file]").send_keys(str(scan))
     press(browser, "Tải lên và tiếp tục")

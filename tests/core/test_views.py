@@ -1,7 +1,6 @@
 """The home page, the officer home of every role (at a unit of today, and for accounts of before the 2025 reform the
 notice that they read history only) and the language switch."""
 
-import datetime
 import re
 import unicodedata
 from pathlib import Path
@@ -12,38 +11,28 @@ from django.urls import reverse
 
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
 from egov.core.views import HISTORY_HOMES, OFFICER_HOMES
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
+from egov.units.models import AdministrativeUnit, UnitLevel
 from procedures.catalogue import catalogue_load
 from procedures.models import Procedure
 from tests.conftest import require_in_ci
+
+# Fixtures of the small world of both trees, found by pytest by their names here.
+from tests.procedures.conftest import city, commune_a, district, old_commune_a  # noqa: F401
 
 OFFICER_ROLES = [role for role in Role if role != Role.CITIZEN]
 
 
 @pytest.fixture
-def hanoi_units(db) -> dict[str, AdministrativeUnit]:
+def hanoi_units(request) -> dict[str, AdministrativeUnit]:
     """Both trees: Hà Nội › Quận Ba Đình › Phường Phúc Xá until 30/06/2025, and Hà Nội › Phường Hồng Hà since, which
     holds Phúc Xá's records. By level, the units an account of today works at ("district" is of before)."""
-    city = AdministrativeUnit.objects.create(
-        code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
-    )
-    end, start = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
-    district = AdministrativeUnit.objects.create(
-        code="001",
-        name="Quận Ba Đình",
-        kind=UnitKind.URBAN_DISTRICT,
-        level=UnitLevel.DISTRICT,
-        parent=city,
-        valid_to=end,
-    )
-    old = AdministrativeUnit.objects.create(
-        code="00001", name="Phường Phúc Xá", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=district, valid_to=end
-    )
-    commune = AdministrativeUnit.objects.create(
-        code="00097", name="Phường Hồng Hà", kind=UnitKind.WARD, level=UnitLevel.COMMUNE, parent=city, valid_from=start
-    )
-    UnitSuccession.objects.create(old_unit=old, new_unit=commune, holds_records=True)
-    return {UnitLevel.CITY: city, UnitLevel.DISTRICT: district, UnitLevel.COMMUNE: commune, "old_commune": old}
+    get = request.getfixturevalue
+    return {
+        UnitLevel.CITY: get("city"),
+        UnitLevel.DISTRICT: get("district"),
+        UnitLevel.COMMUNE: get("commune_a"),
+        "old_commune": get("old_commune_a"),
+    }
 
 
 def make_officer(role: Role, units: dict[str, AdministrativeUnit], level: str | None = None) -> User:
