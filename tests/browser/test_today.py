@@ -48,6 +48,14 @@ def people(request) -> SimpleNamespace:
     return people
 
 
+def at_desk(browser, live_server, officer, worklist: str, dossier) -> None:
+    """The officer logs in, opens their workspace (on the worklist their role starts with) and the dossier."""
+    log_in(browser, live_server, officer.username, "Trang cán bộ")
+    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
+    wait_for_heading(browser, worklist)
+    open_dossier(browser, dossier)
+
+
 def test_a_birth_filed_today_at_a_ward_of_today_is_registered_delivered_and_reported(
     browser, live_server, people, tmp_path
 ):
@@ -96,18 +104,14 @@ def test_a_birth_filed_today_at_a_ward_of_today_is_registered_delivered_and_repo
 
     dossier = Dossier.objects.get()
     assert dossier.unit == ward
-    counted_from = timezone.localdate(dossier.due_at) if dossier.due_at else None
     assert dossier.code.startswith(f"00097-{timezone.localdate(dossier.submitted_at):%y}")
     assert browser.find_element(By.CSS_SELECTOR, "[data-testid=dossier-code]").text == dossier.code
-    assert counted_from is None  # not received yet: no due time
+    assert dossier.due_at is None  # not received yet: no due time
 
     # The ward's officers, each at their desk, take it to the register.
     log_out(browser)
     viewport(browser, DESK)
-    log_in(browser, live_server, people.one_stop_a.username, "Trang cán bộ")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
-    wait_for_heading(browser, "Chờ tiếp nhận")
-    open_dossier(browser, dossier)
+    at_desk(browser, live_server, people.one_stop_a, "Chờ tiếp nhận", dossier)
     act(browser, dossier, "Tiếp nhận hồ sơ")
     assert status_badge(browser) == "Đã tiếp nhận"
     check(browser, "today-02-received")
@@ -115,18 +119,12 @@ def test_a_birth_filed_today_at_a_ward_of_today_is_registered_delivered_and_repo
     dossier.refresh_from_db()
     assert dossier.due_at > dossier.received_at  # same day, or the next working day after 15:00 or after hours
 
-    log_in(browser, live_server, people.justice_a.username, "Trang cán bộ")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
-    wait_for_heading(browser, "Chờ giải quyết")
-    open_dossier(browser, dossier)
+    at_desk(browser, live_server, people.justice_a, "Chờ giải quyết", dossier)
     act(browser, dossier, "Nhận giải quyết")
     act(browser, dossier, "Trình lãnh đạo ký")
     log_out(browser)
 
-    log_in(browser, live_server, people.leader_a.username, "Trang cán bộ")
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, "Xử lý hồ sơ"))
-    wait_for_heading(browser, "Chờ ký")
-    open_dossier(browser, dossier)
+    at_desk(browser, live_server, people.leader_a, "Chờ ký", dossier)
     act(browser, dossier, "Ký duyệt và vào sổ")
     assert status_badge(browser) == "Đã đăng ký"
     log_out(browser)
