@@ -50,8 +50,13 @@ class Procedure(models.Model):
     required_documents = models.JSONField(_("giấy tờ phải nộp"), default=list, blank=True)
     documents_to_show = models.JSONField(_("giấy tờ phải xuất trình"), default=list, blank=True)
     # Working days; 0 means "the same day, or the next working day when received after the cut-off".
-    processing_days_urban = models.DecimalField(_("thời hạn giải quyết (quận, thị xã)"), max_digits=5, decimal_places=2)
-    processing_days_rural = models.DecimalField(_("thời hạn giải quyết (huyện)"), max_digits=5, decimal_places=2)
+    # Urban and rural: a phường and a xã since the 2025 reform, a quận or thị xã and a huyện before it.
+    processing_days_urban = models.DecimalField(
+        _("thời hạn giải quyết ở phường (trước 01/07/2025: quận, thị xã)"), max_digits=5, decimal_places=2
+    )
+    processing_days_rural = models.DecimalField(
+        _("thời hạn giải quyết ở xã (trước 01/07/2025: huyện)"), max_digits=5, decimal_places=2
+    )
     processing_note = models.CharField(_("ghi chú thời hạn"), max_length=255, blank=True)
     fee_rule = models.JSONField(_("lệ phí"), default=dict, blank=True)
     interconnections = models.JSONField(_("liên thông"), default=list, blank=True)

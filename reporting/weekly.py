@@ -191,6 +191,11 @@ class WeeklyData:
         return _("Xã, phường") if self.by_commune else _("Quận, huyện, thị xã")
 
     @property
+    def communes_words(self) -> str:
+        """The city's commune-level units as a sentence names them: no thị trấn is left since the reform."""
+        return _("các xã, phường") if self.by_commune else _("các xã, phường, thị trấn")
+
+    @property
     def week_words(self) -> str:
         """The week as a sentence writes it: "tuần 47/2026 (16/11 – 22/11/2026)"."""
         return self.week.label[:1].lower() + self.week.label[1:]
@@ -319,13 +324,16 @@ def _reaggregated_note(data: WeeklyData) -> list[Flowable]:
 def _summary(data: WeeklyData) -> list[Flowable]:
     now, before = data.current, data.previous
     if not now.received and not now.resolved:
-        first = _("Trong tuần, các xã, phường, thị trấn của thành phố không tiếp nhận và không giải quyết hồ sơ nào.")
+        first = _("Trong tuần, %(communes)s của thành phố không tiếp nhận và không giải quyết hồ sơ nào.") % {
+            "communes": data.communes_words
+        }
     else:
         first = _(
-            "Trong tuần, các xã, phường, thị trấn của thành phố tiếp nhận %(received)s hồ sơ hộ tịch, trong đó "
+            "Trong tuần, %(communes)s của thành phố tiếp nhận %(received)s hồ sơ hộ tịch, trong đó "
             "%(online)s hồ sơ nộp trực tuyến (tỷ lệ %(rate)s); đã giải quyết %(resolved)s hồ sơ, tỷ lệ đúng hạn "
             "%(on_time)s; cuối tuần còn %(overdue)s hồ sơ đang giải quyết quá hạn."
         ) % {
+            "communes": data.communes_words,
             "received": count(now.received),
             "online": count(now.received_online),
             "rate": percent(now.online_rate),

@@ -171,6 +171,7 @@ def test_the_pdf_prints_the_weeks_figures(week, city, district, rural_district, 
         "quyết quá hạn"
     )
     assert summary.replace("\xa0", " ") in words
+    assert "Trong tuần, các xã, phường, thị trấn của thành phố tiếp nhận 3" in words
     assert (percent(total.online_rate), percent(total.on_time_rate)) == ("66,7\xa0%", "50,0\xa0%")
     # The headline table against the week before (one dossier received, one resolved on time).
     assert row(text, "Hồ sơ tiếp nhận", "3", "1", "+2")
@@ -377,6 +378,8 @@ def test_after_the_reform_the_report_ranks_the_communes(week_2026, city, commune
     figures = unit_figures(units=[city, commune_a, commune_b], period=WEEK_2026)
     assert vars(data.current) == vars(figures[city.pk])
     assert "II. KẾT QUẢ THEO XÃ, PHƯỜNG" in words and "QUẬN, HUYỆN, THỊ XÃ" not in words
+    # No thị trấn is left since the reform.
+    assert "Trong tuần, các xã, phường của thành phố tiếp nhận 3 hồ sơ hộ tịch" in words
     # Ranked by online rate: Ba Đình 100 % (1 online of 1), Hồng Hà 50 %; Giảng Võ without dossiers and Xã Ba Vì
     # not counted, unranked, last.
     ba_dinh, hong_ha = figures[commune_b.pk], figures[commune_a.pk]
