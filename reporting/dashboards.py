@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from egov.core.parsing import unaccented
 from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.units.selectors import Rollout, holders, rollouts_effective
 from procedures.models import Procedure
@@ -21,8 +20,8 @@ from .selectors import (
     RECEIVED,
     RESOLVED,
     Figures,
-    Part,
     child_parts,
+    current_parts,
     period_q,
     procedure_figures,
     sum_of,
@@ -129,11 +128,6 @@ def rollout_phase(rollout: Rollout | None, day: date) -> str:
     return _("Chưa triển khai")
 
 
-def name_key(name: str) -> tuple[str, str]:
-    """Vietnamese alphabetical order, near enough: letters without their marks first (Đ as D), then as written."""
-    return unaccented(name).casefold(), name
-
-
 def same_period_of_year(period: Period, year: int) -> Period:
     """The period of the same kind at the same place in `year` (a custom range moved by whole years)."""
     shift = year - period.start.year
@@ -168,10 +162,7 @@ def dashboard_read(
     city_unit = ancestors[0] if ancestors else unit
     today = timezone.localtime(now).date()
     if reaggregate and unit.level == UnitLevel.CITY:
-        current = list(
-            AdministrativeUnit.objects.filter(parent=unit, level=UnitLevel.COMMUNE).valid_on(today).order_by("code")
-        )
-        stretches = [Part(period=period, units=current)] if current else []
+        stretches = current_parts(period, today=today)
     else:
         reaggregate = False
         stretches = child_parts(unit, period)

@@ -156,22 +156,18 @@ class Part:
     units: list[AdministrativeUnit]
 
 
-def _exists_in(start: date, end: date) -> Q:
-    return Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-
-
 def child_parts(unit: AdministrativeUnit, period: Period) -> list[Part]:
     """The units directly below `unit` (the districts, or the communes, of the city; the communes of a district), by
     code, in parts of the period: one part when the same units existed throughout it, one part on each side of a
     reform that falls inside it (the districts until 30/06/2025, then the communes under the city). A part with no
     units (a district after it was abolished) is left out."""
-    children = AdministrativeUnit.objects.filter(*_exists_in(period.start, period.end), parent=unit)
+    children = AdministrativeUnit.objects.valid_during(period.start, period.end).filter(parent=unit)
     return _parts(list(children.order_by("code")), period)
 
 
 def units_of_level(level: str, period: Period) -> list[AdministrativeUnit]:
     """Every unit of a level that existed at some time in the period, by code."""
-    units = AdministrativeUnit.objects.filter(*_exists_in(period.start, period.end), level=level)
+    units = AdministrativeUnit.objects.valid_during(period.start, period.end).filter(level=level)
     return list(units.select_related("parent").order_by("code", "valid_from"))
 
 
@@ -179,6 +175,13 @@ def level_parts(level: str, period: Period) -> list[Part]:
     """The units of a level in parts of the period, cut as `child_parts` cuts them: the communes before a reform and
     those after it are two parts, never one list (a commune of today carries its predecessors' history)."""
     return _parts(units_of_level(level, period), period)
+
+
+def current_parts(period: Period, *, today: date) -> list[Part]:
+    """Today's communes over the whole period, each with the history of the old communes it holds: the period
+    re-aggregated onto the units of today (no part when there are none)."""
+    communes = AdministrativeUnit.objects.communes().valid_on(today).select_related("parent").order_by("code")
+    return [Part(period=period, units=list(communes))] if communes else []
 
 
 def _parts(units: list[AdministrativeUnit], period: Period) -> list[Part]:

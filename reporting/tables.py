@@ -13,8 +13,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from egov.units.models import UnitLevel
+from egov.units.selectors import name_order
 
-from .dashboards import ChildPart, Dashboard, name_key
+from .dashboards import ChildPart, Dashboard
 from .selectors import Figures
 
 DASH = "—"
@@ -236,13 +237,13 @@ def dashboard_tables(
     def ordered(items: list[Figures], label: Callable[[Figures], str]) -> list[Figures]:
         return sort_figures(items, key=sort_key, descending=descending, label=label) if sort_key else items
 
-    procedures = ordered(dashboard.procedures, lambda f: name_key(f.extra["procedure"].name))
+    procedures = ordered(dashboard.procedures, lambda f: name_order(f.extra["procedure"].name))
     procedure_rows = [(f.extra["procedure"].name, f, procedure_href(f)) for f in procedures]
     unit_header = _("Đơn vị")
     tables = {}
     several = len(dashboard.parts) > 1
     for number, part in enumerate(dashboard.parts, start=1):
-        children = ordered(part.children, lambda f: name_key(f.unit.name))
+        children = ordered(part.children, lambda f: name_order(f.unit.name))
         unit_rows = [(f.unit.name, f, unit_href(f)) for f in children]
         suffix = f"-{number}" if several else ""
         during = f" ({part_label(part)})" if dashboard.parts_labelled else ""

@@ -577,17 +577,15 @@ def _lists(data: WeeklyData) -> list[Flowable]:
     """Before the reform the districts by name, the communes by number (their names in the second appendix); since,
     the communes by name."""
     average = data.current.online_rate
-    if data.by_commune:
-        return [
-            _p(_("Tỷ lệ trực tuyến bình quân toàn thành phố trong tuần: %(rate)s.") % {"rate": percent(average)}),
-            *_name_lists(unit_lists(data.units, average=average)),
-        ]
-    districts = unit_lists(data.units, average=average)
-    communes = unit_lists(data.communes, average=average)
     story: list[Flowable] = [
-        _p(_("Tỷ lệ trực tuyến bình quân toàn thành phố trong tuần: %(rate)s.") % {"rate": percent(average)}),
+        _p(_("Tỷ lệ trực tuyến bình quân toàn thành phố trong tuần: %(rate)s.") % {"rate": percent(average)})
+    ]
+    if data.by_commune:
+        return [*story, *_name_lists(unit_lists(data.units, average=average))]
+    communes = unit_lists(data.communes, average=average)
+    story += [
         _p(_("1. Quận, huyện, thị xã"), "subsection", bold=True),
-        *_name_lists(districts),
+        *_name_lists(unit_lists(data.units, average=average)),
         _p(_("2. Xã, phường, thị trấn"), "subsection", bold=True),
     ]
     for heading, found in (

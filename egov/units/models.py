@@ -34,9 +34,13 @@ URBAN_COMMUNE_KINDS = frozenset({UnitKind.WARD})
 
 class AdministrativeUnitQuerySet(models.QuerySet):
     def valid_on(self, day):
+        return self.valid_during(day, day)
+
+    def valid_during(self, start, end):
+        """The units that existed on at least one day from `start` to `end`."""
         return self.filter(
-            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=day),
-            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=day),
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=end),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=start),
         )
 
     def communes(self):

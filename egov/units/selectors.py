@@ -2,7 +2,7 @@
 applies to each unit, and finding a commune by (part of) its name, today's or an old one."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -37,24 +37,15 @@ def holders() -> dict[int, int]:
     return dict(UnitSuccession.objects.filter(holds_records=True).values_list("old_unit_id", "new_unit_id"))
 
 
-def held_unit_ids(unit_id: int, *, links: dict[int, int] | None = None) -> frozenset[int]:
-    """The unit and every unit whose records it holds (its predecessors through the holding links, and theirs)."""
-    if links is None:
-        held, frontier = {unit_id}, {unit_id}
-        for _ in range(MAX_REFORMS):
-            frontier = (
-                set(
-                    UnitSuccession.objects.filter(new_unit_id__in=frontier, holds_records=True).values_list(
-                        "old_unit_id", flat=True
-                    )
-                )
-                - held
-            )
-            if not frontier:
-                break
-            held |= frontier
-        return frozenset(held)
-    return members_of([unit_id], links=links)[unit_id]
+def held_unit_ids(unit_id: int) -> frozenset[int]:
+    """The unit and every unit whose records it holds (its predecessors through the holding links, and theirs), read
+    a level at a time: one query when it holds none, two after one reform."""
+
+    def predecessors(units: set[int]) -> set[int]:
+        links = UnitSuccession.objects.filter(new_unit_id__in=units, holds_records=True)
+        return set(links.values_list("old_unit_id", flat=True))
+
+    return _closure(unit_id, predecessors)
 
 
 def members_of(unit_ids: Iterable[int], *, links: dict[int, int] | None = None) -> dict[int, frozenset[int]]:
@@ -64,16 +55,21 @@ def members_of(unit_ids: Iterable[int], *, links: dict[int, int] | None = None) 
     held_by: dict[int, set[int]] = {}
     for old, new in links.items():
         held_by.setdefault(new, set()).add(old)
-    result = {}
-    for unit_id in unit_ids:
-        members, frontier = {unit_id}, {unit_id}
-        for _ in range(MAX_REFORMS):
-            frontier = {old for new in frontier for old in held_by.get(new, ())} - members
-            if not frontier:
-                break
-            members |= frontier
-        result[unit_id] = frozenset(members)
-    return result
+    return {
+        unit_id: _closure(unit_id, lambda units: {old for new in units for old in held_by.get(new, ())})
+        for unit_id in unit_ids
+    }
+
+
+def _closure(unit_id: int, predecessors: Callable[[set[int]], set[int]]) -> frozenset[int]:
+    """The unit and what `predecessors` gives of it, of those, and so on, over at most MAX_REFORMS reforms."""
+    members, frontier = {unit_id}, {unit_id}
+    for _ in range(MAX_REFORMS):
+        frontier = predecessors(frontier) - members
+        if not frontier:
+            break
+        members |= frontier
+    return frozenset(members)
 
 
 def unit_is_current(unit: AdministrativeUnit, *, today: date | None = None) -> bool:
@@ -164,6 +160,11 @@ def search_key(text: str) -> str:
     return " ".join(unaccented(text).casefold().split())
 
 
+def name_order(name: str) -> tuple[str, str]:
+    """Vietnamese alphabetical order, near enough: letters without their marks first (Đ as D), then as written."""
+    return search_key(name), name
+
+
 def _bare(text: str) -> str:
     return KIND_WORDS.sub("", search_key(text))
 
@@ -180,7 +181,7 @@ class CommuneMatch:
 def communes_current(day: date) -> list[AdministrativeUnit]:
     """The communes valid on `day`, in Vietnamese alphabetical order (marks ignored first)."""
     communes = AdministrativeUnit.objects.communes().valid_on(day).select_related("parent")
-    return sorted(communes, key=lambda unit: (search_key(unit.name), unit.name))
+    return sorted(communes, key=lambda unit: name_order(unit.name))
 
 
 def communes_search(query: str, *, day: date) -> list[CommuneMatch]:
@@ -206,7 +207,7 @@ def communes_search(query: str, *, day: date) -> list[CommuneMatch]:
             link.new_unit_id, CommuneMatch(by_pk[link.new_unit_id])
         )
         match.old.append((link.old_unit, link.successors > 1))
-    ordered = sorted(later.values(), key=lambda match: (search_key(match.unit.name), match.unit.name))
+    ordered = sorted(later.values(), key=lambda match: name_order(match.unit.name))
     return [*matches.values(), *ordered]
 
 

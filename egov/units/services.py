@@ -9,9 +9,10 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from egov.core.parsing import impossible_date, unaccented
+from egov.core.parsing import impossible_date
 from egov.units.datasets import Dataset, DatasetError, SuccessionRecord, UnitKey, UnitRecord, dataset_get
 from egov.units.models import AdministrativeUnit, UnitLevel, UnitRollout, UnitSuccession
+from egov.units.selectors import search_key
 
 LEVEL_ORDER = (UnitLevel.CITY, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 UNIT_FIELDS = ("name", "kind", "parent_id", "valid_to")
@@ -249,7 +250,9 @@ def _rollout_line(
     district = next((d for d in candidates if d.is_valid_on(official_start)), None)
     if district is None:
         return None, _("không có đơn vị cấp huyện mã “%(code)s”") % {"code": code}
-    if name and _name_key(name) not in {_name_key(district.name), _name_key(KIND_PREFIX.sub("", district.name))}:
+    # Compared without diacritics: typists differ on "Hoà"/"Hòa" and on composed/decomposed characters, and the check
+    # only has to catch a code that points at another district.
+    if name and search_key(name) not in {search_key(district.name), search_key(KIND_PREFIX.sub("", district.name))}:
         return None, _("mã “%(code)s” là %(unit)s, không phải “%(name)s”") % {
             "code": code,
             "unit": district.name,
@@ -274,12 +277,6 @@ def _date_parse(text: str, label: str) -> tuple[date | None, str]:
     if problem := impossible_date(label, text, day=day, month=month, year=year):
         return None, problem
     return date(year, month, day), ""
-
-
-def _name_key(name: str) -> str:
-    # Compared without diacritics: typists differ on "Hoà"/"Hòa" and on composed/decomposed characters,
-    # and the check only has to catch a code that points at another district.
-    return " ".join(unaccented(name).casefold().split())
 
 
 def rollout_load(*, rows: Iterable[RolloutRow]) -> LoadCounts:

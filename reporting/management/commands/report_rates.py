@@ -14,11 +14,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from egov.units.models import AdministrativeUnit, UnitLevel
+from egov.units.models import UnitLevel
 from egov.units.selectors import reform_day
 from procedures.models import Procedure
 from reporting.periods import Period
-from reporting.selectors import Part, level_parts, unit_figures, units_of_level
+from reporting.selectors import Part, current_parts, level_parts, unit_figures, units_of_level
 
 # Machine-readable columns (the dashboard shows the same figures under Vietnamese headings).
 COLUMNS = (
@@ -90,9 +90,7 @@ class Command(BaseCommand):
         if options["onto_current"]:
             if level != UnitLevel.COMMUNE:
                 raise CommandError(_("--onto-current chỉ dùng với --level commune."))
-            today = timezone.localdate()
-            current = AdministrativeUnit.objects.communes().valid_on(today).select_related("parent").order_by("code")
-            parts = [Part(period=period, units=list(current))]
+            parts = current_parts(period, today=timezone.localdate())
         else:
             parts = level_parts(level, period)
             self._say_missing_level(level, period, parts)
