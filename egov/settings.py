@@ -300,4 +300,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # pypdf warns about every repair it makes while reading a damaged upload; the upload check decides.
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }
