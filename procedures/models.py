@@ -360,9 +360,18 @@ class DossierCodeCounter(models.Model):
         return f"{self.unit_id} {self.day:%d/%m/%Y}: {self.last}"
 
 
+# The file name extensions of each accepted type; the first is the one given, on disk and to a name without
+# one. On disk the extension comes from the sniffed type, never from the citizen's file name.
+ATTACHMENT_EXTENSIONS: dict[str, tuple[str, ...]] = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/png": (".png",),
+}
+
+
 def attachment_path(instance: "Attachment", filename: str) -> str:
     # Random names: the original name is kept in the row, never used on disk.
-    return f"dossiers/{instance.dossier.uuid}/{uuid.uuid4().hex}"
+    return f"dossiers/{instance.dossier.uuid}/{uuid.uuid4().hex}{ATTACHMENT_EXTENSIONS[instance.content_type][0]}"
 
 
 class Attachment(models.Model):

@@ -13,6 +13,7 @@ from egov.accounts.models import Role, User
 from procedures.models import Dossier, Status
 from tests.browser.axe import axe_violations, describe
 from tests.conftest import save_screenshot, wait_for_heading
+from tests.procedures import pdfs
 
 # make_procedure, and fixtures found by pytest by their names here.
 from tests.procedures.conftest import city, commune_a, commune_b, district, make_procedure, old_commune_a, old_commune_b  # noqa: F401
@@ -20,11 +21,8 @@ from tests.procedures.conftest import city, commune_a, commune_b, district, make
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SMALL_PHONE_WIDTH = 360
-# The smallest valid PDF: header, one object, a trailer and the end marker the upload check looks for.
-TINY_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# A small valid PDF: the upload check parses it.
+TINY_PDF = pdfs.CLEAN
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,11 @@
-"""Attachments: checked by content, size limits, private storage, and downloads only for those who may see them."""
+"""Attachments: checked by content, unsafe PDFs refused, photos without metadata, safe names, size limits,
+private storage, and downloads only for those who may see them."""
 
 import io
+import random
+import re
+import struct
+import zlib
 from pathlib import Path
 from urllib.parse import quote
 
@@ -8,16 +13,32 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import ExifTags, Image, PngImagePlugin
 from reportlab.pdfgen import canvas
 
-from procedures.attachments import attachment_add, attachment_check, attachment_remove, megabytes
+from procedures.attachments import (
+    MAX_NAME_CHARS,
+    attachment_add,
+    attachment_check,
+    attachment_remove,
+    megabytes,
+    safe_file_name,
+)
 from procedures.models import Attachment
 from procedures.services import (
     DossierActionError,
     dossier_create_draft,
     dossier_request_supplement,
     dossier_submit,
+)
+from tests.procedures import pdfs
+
+ACTIVE_PDF = (
+    "Tệp “{name}” có chứa mã chạy tự động hoặc tệp đính kèm bên trong, nên không nhận được. "
+    "Hãy in lại tệp ra PDF (ví dụ chọn “In” → “Lưu thành PDF”) rồi tải lên."
+)
+UNREADABLE_PDF = (
+    "Tệp PDF “{name}” bị hỏng, có mật khẩu hoặc không đọc được. Hãy quét hoặc in lại giấy tờ ra PDF rồi tải lên."
 )
 
 
@@ -68,7 +89,7 @@ def attachment(draft, citizen):
     ],
 )
 def test_real_pdf_jpeg_and_png_are_accepted(name, content, expected):
-    assert attachment_check(upload(name, content)) == expected
+    assert attachment_check(upload(name, content)).content_type == expected
 
 
 @pytest.mark.parametrize(
@@ -79,6 +100,8 @@ def test_real_pdf_jpeg_and_png_are_accepted(name, content, expected):
         ("anh.png", image_bytes("PNG")[:40]),  # cut off during upload: the header alone is not a picture
         ("anh.jpg", image_bytes("JPEG")[:-60]),
         ("scan.pdf", pdf_bytes().replace(b"%%EOF", b"")),
+        # An HTML page with a PDF behind it: a PDF starts with %PDF- at its very first byte.
+        ("giay-chung-sinh.pdf", pdfs.HTML_THEN_PDF),
     ],
 )
 def test_fake_or_broken_files_are_refused_with_what_to_do(name, content):
@@ -115,6 +138,198 @@ def test_an_empty_file_is_refused():
         attachment_check(upload("scan.pdf", b""))
 
 
+@pytest.mark.parametrize("content", pdfs.HOSTILE.values(), ids=pdfs.HOSTILE.keys())
+def test_a_pdf_with_active_content_is_refused_with_what_to_do(content):
+    with pytest.raises(ValidationError) as raised:
+        attachment_check(upload("giấy chứng sinh.pdf", content))
+
+    assert raised.value.messages == [ACTIVE_PDF.format(name="giấy chứng sinh.pdf")]
+
+
+def test_a_damaged_pdf_is_refused_as_unreadable():
+    with pytest.raises(ValidationError) as raised:
+        attachment_check(upload("scan.pdf", pdfs.TRUNCATED))
+
+    assert raised.value.messages == [UNREADABLE_PDF.format(name="scan.pdf")]
+
+
+def test_a_clean_pdf_is_kept_byte_for_byte():
+    assert attachment_check(upload("scan.pdf", pdfs.OPENS_AT_PAGE_ONE)).content == pdfs.OPENS_AT_PAGE_ONE
+
+
+def _mutations(content: bytes, seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    cuts = [content[: rng.randrange(1, len(content))] for _ in range(3)]
+    flipped = []
+    for _ in range(3):
+        damaged = bytearray(content)
+        for _ in range(8):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        flipped.append(bytes(damaged))
+    return [*cuts, *flipped]
+
+
+BAD_INPUTS = [
+    mutated
+    for seed, content in enumerate(
+        [pdf_bytes(), pdfs.OPENS_AT_PAGE_ONE, pdfs.HOSTILE["javascript-in-object-stream"], image_bytes("JPEG")]
+        + [image_bytes("PNG"), pdfs.HOSTILE["embedded-file"]]
+    )
+    for mutated in _mutations(content, seed)
+]
+
+
+@pytest.mark.parametrize("content", BAD_INPUTS)
+def test_damaged_files_are_accepted_or_explained_never_crash(content):
+    try:
+        checked = attachment_check(upload("tep.bin", content))
+    except ValidationError as refused:
+        assert refused.messages[0].startswith(("Tệp “tep.bin”", "Tệp PDF “tep.bin”", "Ảnh “tep.bin”"))
+    else:
+        assert checked.content_type in ("application/pdf", "image/jpeg", "image/png")
+
+
+# --- photos lose their metadata ---------------------------------------------------------------------------
+
+
+def phone_photo() -> bytes:
+    """An 8×4 JPEG a phone held sideways took at a place: orientation 6 (turn right), GPS, maker, a comment."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = 6
+    exif[ExifTags.Base.Make] = "Điện thoại"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef], gps[ExifTags.GPS.GPSLatitude] = "N", (21.0, 1.0, 42.0)
+    gps[ExifTags.GPS.GPSLongitudeRef], gps[ExifTags.GPS.GPSLongitude] = "E", (105.0, 50.0, 3.0)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 4), "red").save(buffer, format="JPEG", exif=exif, comment=b"Nha rieng", dpi=(300, 300))
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_photo_is_kept_upright_without_gps_or_other_metadata(draft, citizen):
+    taken = Image.open(io.BytesIO(phone_photo()))
+    assert taken.getexif().get_ifd(ExifTags.IFD.GPSInfo) and "comment" in taken.info
+
+    attachment = attachment_add(
+        dossier=draft, document="giay-chung-sinh", uploaded_file=upload("anh.jpg", phone_photo()), user=citizen
+    )
+
+    with Image.open(attachment.file.path) as stored:
+        assert stored.format == "JPEG"
+        assert stored.size == (4, 8)  # turned as the phone meant it
+        assert not stored.getexif()
+        assert {"exif", "comment", "xmp", "icc_profile"}.isdisjoint(stored.info)
+        assert stored.info["dpi"] == pytest.approx((300, 300))
+    assert attachment.size == Path(attachment.file.path).stat().st_size
+
+
+def test_a_photo_with_damaged_exif_is_kept_upright_without_it():
+    # The GPS latitude's N/S letter typed as numbers: Pillow reads it, but cannot write it back.
+    damaged = phone_photo().replace(b"\x00\x01\x00\x02\x00\x00\x00\x02N", b"\x00\x01\x00\x03\x00\x00\x00\x02N")
+    assert damaged != phone_photo()
+
+    checked = attachment_check(upload("anh.jpg", damaged))
+
+    with Image.open(io.BytesIO(checked.content)) as stored:
+        assert stored.size == (4, 8)
+        assert not stored.getexif()
+
+
+def test_a_png_loses_its_text_and_exif_and_keeps_its_transparency():
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "Nguyễn Văn An")
+    text.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta/>")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Máy quét"
+    buffer = io.BytesIO()
+    Image.new("P", (6, 6), 1).save(buffer, format="PNG", pnginfo=text, exif=exif, transparency=0)
+
+    checked = attachment_check(upload("anh.png", buffer.getvalue()))
+
+    with Image.open(io.BytesIO(checked.content)) as stored:
+        assert stored.format == "PNG" and stored.size == (6, 6)
+        assert stored.info == {"transparency": 0}
+        assert not stored.getexif()
+
+
+def test_the_same_photo_twice_is_stored_the_same_way():
+    assert (
+        attachment_check(upload("a.jpg", phone_photo())).content
+        == attachment_check(upload("b.jpg", phone_photo())).content
+    )
+
+
+def blank_png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims its size in a few bytes: a decompression bomb's opening."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00"))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(lambda: blank_png(8000, 6000), id="48-megapixels"),
+        pytest.param(lambda: png_header_only(30_000, 30_000), id="900-megapixels-in-a-few-bytes"),
+    ],
+)
+def test_an_image_with_too_many_pixels_is_refused_before_decoding(make):
+    with pytest.raises(ValidationError) as raised:
+        attachment_check(upload("ban-quet.png", make()))
+
+    assert raised.value.messages == [
+        "Ảnh “ban-quet.png” có quá nhiều điểm ảnh (tối đa 40 triệu). Hãy chụp lại với độ phân giải thấp hơn."
+    ]
+
+
+# --- safe names -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Giấy khai sinh – bé Ngọc Ánh.pdf", "Giấy khai sinh – bé Ngọc Ánh.pdf"),
+        # Decomposed (as macOS sends it) becomes composed: the same name compares equal everywhere.
+        ("Gia\u0302\u0301y chu\u031b\u0301ng sinh.PDF", "Giấy chứng sinh.pdf"),
+        ("C:\\Users\\An\\Desktop\\giấy tờ.pdf", "giấy tờ.pdf"),
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        ("hóa\u202egpj.pdf", "hóagpj.pdf"),  # the right-to-left override that makes "…fdp.jpg" look like a photo
+        ("dòng\r\nmới\t.pdf", "dòngmới.pdf"),
+        ('bản "sao" <1>: a|b?*.pdf', "bản sao 1 ab.pdf"),
+        ("...ẩn.pdf", "ẩn.pdf"),
+        ("CON.pdf", "giay-chung-sinh.pdf"),
+        ("lpt1.tar.pdf", "giay-chung-sinh.pdf"),
+        ("", "giay-chung-sinh.pdf"),
+        ("<>.pdf", "giay-chung-sinh.pdf"),
+        ("anh-chup", "anh-chup.pdf"),
+        ("anh.png", "anh.pdf"),  # the name follows what the file really is
+        ("ngày 15.12.2016", "ngày 15.12.2016.pdf"),
+    ],
+)
+def test_names_are_reduced_to_a_safe_form(given, kept):
+    assert safe_file_name(given, fallback="giay-chung-sinh", extensions=(".pdf",)) == kept
+
+
+def test_a_long_name_is_cut_and_keeps_its_extension():
+    name = safe_file_name("Đăng ký khai sinh " * 20 + ".jpeg", fallback="x", extensions=(".jpg", ".jpeg"))
+
+    assert len(name) == MAX_NAME_CHARS
+    assert name.startswith("Đăng ký khai sinh Đăng") and name.endswith(".jpeg")
+
+
 def test_megabytes_are_written_the_vietnamese_way():
     assert megabytes(5 * 1024 * 1024) == "5 MB"
     assert megabytes(int(7.25 * 1024 * 1024)) == "7,2 MB"
@@ -129,13 +344,28 @@ def test_add_keeps_the_file_privately_under_a_random_name(attachment, draft, cit
 
     assert stored.is_relative_to(Path(settings.MEDIA_ROOT))
     assert not stored.is_relative_to(Path(settings.STATIC_ROOT))
-    assert "chứng" not in attachment.file.name and not attachment.file.name.endswith(".pdf")
+    # A random name with the extension of the real type; nothing of the citizen's file name.
+    assert re.fullmatch(rf"dossiers/{draft.uuid}/[0-9a-f]{{32}}\.pdf", attachment.file.name)
     assert stored.read_bytes()[:5] == b"%PDF-"
     assert attachment.original_name == "giấy chứng sinh.pdf"
     assert attachment.content_type == "application/pdf"
     assert attachment.size == stored.stat().st_size
     assert len(attachment.sha256) == 64
     assert attachment.uploaded_by == citizen
+
+
+@pytest.mark.django_db
+def test_a_renamed_photo_is_stored_and_named_by_what_it_is(draft, citizen):
+    attachment = attachment_add(
+        dossier=draft,
+        document="giay-chung-sinh",
+        uploaded_file=upload("../giấy\u202echứng sinh.pdf", image_bytes("PNG")),
+        user=citizen,
+    )
+
+    assert attachment.file.name.endswith(".png")
+    assert attachment.original_name == "giấychứng sinh.png"
+    assert attachment.content_type == "image/png"
 
 
 @pytest.mark.django_db

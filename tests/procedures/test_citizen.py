@@ -1,6 +1,7 @@
 """The citizen's space: my dossiers, the detail page and its timeline, withdrawal, answering a supplement."""
 
 import io
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -23,6 +24,7 @@ from procedures.services import (
 )
 from tests.browser.axe import axe_violations, describe
 from tests.conftest import save_screenshot
+from tests.procedures import pdfs
 
 SUPPLEMENT_REASON = "Ảnh giấy chứng sinh bị mờ, hãy chụp lại rõ hơn."
 
@@ -225,6 +227,23 @@ def test_supplement_upload_of_a_fake_file_explains_and_keeps_the_choice(logged_i
     assert "Tệp “giay.jpg” không phải PDF, JPEG hay PNG thật." in html
     assert 'value="giay-to-khac" selected' in html
     assert not needs_supplement.attachments.exists()
+
+
+@pytest.mark.django_db
+def test_supplement_upload_of_a_pdf_with_a_script_is_explained_beside_the_field(logged_in, needs_supplement, citizen):
+    kept = attachment_add(dossier=needs_supplement, document="a", uploaded_file=png_upload(), user=citizen)
+    hostile = SimpleUploadedFile("giay.pdf", pdfs.HOSTILE["openaction-javascript"], content_type="application/pdf")
+
+    supplement = url("dossier-supplement", needs_supplement)
+
+    response = logged_in.post(supplement, {"document": "giay-to-khac", "file": hostile})
+
+    html = response.content.decode()
+    beside_field = re.search(r'<p id="id_file_error"[^>]*>(.*?)</p>', html, re.S)
+    assert response.status_code == 200
+    assert beside_field and "Tệp “giay.pdf” có chứa mã chạy tự động" in beside_field.group(1)
+    assert 'value="giay-to-khac" selected' in html
+    assert list(needs_supplement.attachments.all()) == [kept]
 
 
 @pytest.mark.django_db

@@ -16,12 +16,13 @@ from procedures import declarations
 from procedures.declarations.samples import sample_answers
 from procedures.models import Channel, Dossier, DossierEvent, FormKind, Status
 from procedures.services import dossier_create_draft, dossier_request_supplement, dossier_submit
+from tests.procedures import pdfs
 from tests.procedures.conftest import make_procedure
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today()
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = pdfs.CLEAN
 
 
 def day(days_ago: int) -> str:
@@ -374,6 +375,36 @@ def test_a_fake_file_is_explained_and_nothing_else_is_lost(citizen_client, commu
     # Continuing without the second paper says which one is missing.
     again = citizen_client.post(url, {})
     assert "Tải lên ảnh chụp hoặc bản quét “Giấy chứng nhận kết hôn của cha mẹ”." in again.content.decode()
+
+
+@pytest.mark.parametrize("hostile", [*pdfs.HOSTILE.values(), pdfs.TRUNCATED], ids=[*pdfs.HOSTILE, "truncated"])
+def test_an_unsafe_pdf_is_explained_beside_its_field_and_nothing_else_is_lost(citizen_client, commune_a, hostile):
+    procedure = procedure_of(
+        FormKind.BIRTH,
+        required_documents=["Giấy chứng sinh", "Giấy chứng nhận kết hôn của cha mẹ"],
+    )
+    dossier = start(citizen_client, procedure, commune_a)
+    post_step(citizen_client, dossier, "nguoi-yeu-cau")
+    answers = Dossier.objects.get(pk=dossier.pk).data
+    url = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": "giay-to"})
+
+    response = citizen_client.post(
+        url,
+        {
+            "giay-chung-sinh": SimpleUploadedFile("chung-sinh.pdf", PDF, "application/pdf"),
+            "giay-chung-nhan-ket-hon-cua-cha-me": SimpleUploadedFile("ket-hon.pdf", hostile, "application/pdf"),
+        },
+    )
+
+    page = response.content.decode()
+    beside_field = re.search(r'<p id="id_giay-chung-nhan-ket-hon-cua-cha-me_error"[^>]*>(.*?)</p>', page, re.S)
+    assert response.status_code == 200
+    assert beside_field and "“ket-hon.pdf”" in beside_field.group(1)
+    assert "mã chạy tự động" in beside_field.group(1) or "bị hỏng, có mật khẩu" in beside_field.group(1)
+    assert "chung-sinh.pdf" in page  # the good file was kept and is listed
+    dossier.refresh_from_db()
+    assert list(dossier.attachments.values_list("document", flat=True)) == ["giay-chung-sinh"]
+    assert dossier.data == answers and answers
 
 
 def test_an_attachment_can_be_removed(citizen_client, commune_a):
