@@ -191,6 +191,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     # Re-queues linked records whose message was lost, polls agencies that never called back, settles what is due.
     "linked-records-sweep": {"task": "interconnect.tasks.linked_records_sweep", "schedule": 60.0},
+    # Re-queues requesters' SMS and e-mails whose message was lost (a broker down at commit, a dead worker).
+    "notifications-sweep": {"task": "egov.notifications.tasks.notifications_sweep", "schedule": 60.0},
     # Brings the reporting rollups up to date with the dossiers changed since the last run.
     "reporting-refresh": {"task": "reporting.tasks.rollups_refresh", "schedule": 30.0},
     # Last week's PDF report, kept and e-mailed to the city staff every Monday morning (CELERY_TIMEZONE).

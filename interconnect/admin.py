@@ -16,7 +16,7 @@ class AttemptInline(ReadOnlyInline):
 
 class CallbackInline(ReadOnlyInline):
     model = AgencyCallback
-    fields = readonly_fields = ["received_at", "event_id", "signature_ok", "outcome", "note", "repeats", "body"]
+    fields = readonly_fields = ["received_at", "event_id", "outcome", "note", "repeats", "body"]
     ordering = ["received_at", "pk"]
 
 

@@ -123,18 +123,17 @@ class LinkedRecordAttempt(models.Model):
 
 
 class AgencyCallback(models.Model):
-    """An answer an agency posted about a record: applied, or ignored and why. Its event id makes repeats harmless."""
+    """A signed answer an agency posted about a record: applied, or ignored and why. Its event id makes repeats
+    harmless. Only signed answers are kept: a post whose signature fails is refused before anything is stored."""
 
     class Outcome(models.TextChoices):
         APPLIED = "applied", _("Đã ghi nhận")
         IGNORED = "ignored", _("Bỏ qua")
 
-    # Empty only for a callback whose signature failed: it may not claim an event id the real agency will use.
-    event_id = models.UUIDField(_("mã sự kiện"), unique=True, null=True, blank=True)
+    event_id = models.UUIDField(_("mã sự kiện"), unique=True)
     record = models.ForeignKey(LinkedRecord, on_delete=models.CASCADE, related_name="callbacks")
     received_at = models.DateTimeField(_("thời điểm nhận"), db_index=True)
     body = models.TextField(_("nội dung"))
-    signature_ok = models.BooleanField(_("chữ ký hợp lệ"))
     outcome = models.CharField(_("xử lý"), max_length=20, choices=Outcome.choices)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
     # How many more times the agency delivered this same event (each answered 200 and ignored).

@@ -8,6 +8,7 @@ and then the record, so the last of several answers of one dossier sees the othe
 
 import enum
 import json
+import logging
 import random
 import time
 import uuid
@@ -17,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
@@ -62,6 +64,10 @@ RESULT_KEYS: dict[str, tuple[str, ...]] = {
     RecordKind.HEALTH_CARD: ("card_number", "valid_from", "valid_to"),
 }
 OPEN_RECORD_STATUSES = (RecordStatus.PENDING, RecordStatus.SENT, RecordStatus.FAILED)
+# Refused callbacks are counted per agency and day; the count outlives its day a little for a late look.
+REFUSED_COUNT_SECONDS = 2 * 24 * 3600
+
+callbacks_logger = logging.getLogger("interconnect.callbacks")
 
 
 class LinkedRecordActionError(Exception):
@@ -363,7 +369,6 @@ def linked_record_answer(
                     record=record,
                     received_at=timezone.now(),
                     body=body,
-                    signature_ok=True,
                     outcome=AgencyCallback.Outcome.APPLIED
                     if outcome == AnswerOutcome.APPLIED
                     else AgencyCallback.Outcome.IGNORED,
@@ -378,25 +383,23 @@ def linked_record_answer(
     return outcome
 
 
-def agency_callback_refuse(*, agency: str, body: bytes, why: str) -> None:
-    """Log a callback whose signature failed on the record it names, if it names one of the agency's; change nothing.
+def agency_callback_refuse(*, agency: str, body: bytes, why: str) -> int:
+    """Refuse a callback whose signature failed: nothing is stored, one warning is logged; returns today's count.
 
-    Unsigned posts naming no known record are not kept: anyone can post to the callback URL.
+    Anyone can post to the callback URL, so an unsigned body is the sender's text, not the agency's: it is neither
+    kept nor logged. The warning names the agency, the reason and the record the body claims to be about (when its
+    id parses), with a running count of refusals for that agency today, so a misconfigured secret or a probe shows
+    up in the logs without a database write per forged request.
     """
     try:
-        record_uuid = uuid.UUID(str(json.loads(body).get("id")))
+        record = str(uuid.UUID(str(json.loads(body).get("id"))))
     except (ValueError, AttributeError, TypeError):
-        return
-    record = LinkedRecord.objects.filter(uuid=record_uuid, agency=agency).first()
-    if record is not None:
-        AgencyCallback.objects.create(
-            record=record,
-            received_at=timezone.now(),
-            body=body.decode("utf-8", "replace")[:10_000],
-            signature_ok=False,
-            outcome=AgencyCallback.Outcome.IGNORED,
-            note=why[:255],
-        )
+        record = "-"
+    key = f"interconnect:refused-callbacks:{agency}:{timezone.localdate().isoformat()}"
+    cache.add(key, 0, timeout=REFUSED_COUNT_SECONDS)
+    count = cache.incr(key)
+    callbacks_logger.warning("refused %s callback: %s; record %s; %d refused today", agency, why, record, count)
+    return count
 
 
 # --- Settling -----------------------------------------------------------------------------------------------

@@ -35,12 +35,17 @@ def signed_headers(*, secret: str, body: bytes, timestamp: int | None = None) ->
     return {TIMESTAMP_HEADER: stamp, SIGNATURE_HEADER: signature(secret=secret, timestamp=stamp, body=body)}
 
 
-def signature_valid(*, secret: str, timestamp: str | None, given: str | None, body: bytes) -> bool:
-    """True when `given` signs exactly these bytes with `secret` at a timestamp within the allowed skew."""
+def signature_problem(*, secret: str, timestamp: str | None, given: str | None, body: bytes) -> str:
+    """Why `given` does not sign exactly these bytes with `secret` at a timestamp within the allowed skew; "" when
+    it does. The reason goes to the portal's log only: the sender hears a bare 403 whatever it is."""
     timestamp, given = timestamp or "", given or ""
+    if not given:
+        return "no signature"
     if not (timestamp.isascii() and timestamp.isdigit()):
-        return False
+        return "no or malformed timestamp"
     if abs(time.time() - int(timestamp)) > MAX_SKEW_SECONDS:
-        return False
+        return "stale timestamp"
     expected = signature(secret=secret, timestamp=timestamp, body=body)
-    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode())
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode()):
+        return "wrong signature"
+    return ""

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from interconnect import services
 from interconnect.services import AnswerOutcome
-from interconnect.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, agency_secret, signature_valid
+from interconnect.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, agency_secret, signature_problem
 from procedures.models import Agency
 
 ANSWER_STATUSES = frozenset({"completed", "rejected"})
@@ -47,13 +47,14 @@ def agency_callback(request: HttpRequest, agency: str) -> JsonResponse:
     if agency not in Agency.values:
         return JsonResponse({"error": "not_found"}, status=404)
     body = request.body
-    if not signature_valid(
+    problem = signature_problem(
         secret=agency_secret(agency),
         timestamp=request.headers.get(TIMESTAMP_HEADER),
         given=request.headers.get(SIGNATURE_HEADER),
         body=body,
-    ):
-        services.agency_callback_refuse(agency=agency, body=body, why="bad or stale signature")
+    )
+    if problem:
+        services.agency_callback_refuse(agency=agency, body=body, why=problem)
         return JsonResponse({"error": "bad_signature"}, status=403)
     answer = callback_parse(body)
     if answer is None:

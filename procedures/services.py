@@ -2,7 +2,7 @@
 
 Each transition service locks the dossier row, checks the actor through the transition's own permission,
 fires the transition, applies its effects (times, due date, reason), saves only the changed fields,
-appends the event and schedules notifications after commit, all in one transaction.
+appends the event and queues the requester's notifications in the outbox, all in one transaction.
 """
 
 from collections.abc import Callable
@@ -35,6 +35,7 @@ from procedures.models import (
     RegisterEntry,
     Status,
 )
+from procedures.notifications import dossier_notifications_queue
 
 # Actions whose service requires a written reason (shown to the citizen).
 REASON_REQUIRED = frozenset({"request_supplement", "refuse", "reject", "send_back"})
@@ -278,9 +279,8 @@ def _dossier_fire(
             for hook in APPROVAL_HOOKS:
                 hook(dossier=dossier)
         if action in NOTIFIED:
-            from procedures.tasks import dossier_notify
-
-            transaction.on_commit(lambda: dossier_notify.delay(dossier_id=dossier.pk, action=action))
+            # In this transaction: the outbox rows commit with the event, and a broker down at commit loses nothing.
+            dossier_notifications_queue(dossier=dossier, action=action)
     return dossier
 
 

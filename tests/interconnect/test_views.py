@@ -7,6 +7,7 @@ import time
 import uuid
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -29,6 +30,16 @@ def dossier(agencies, signing, approve, birth_3in1):
     assert set(LinkedRecord.objects.filter(dossier=dossier).values_list("status", flat=True)) == {RecordStatus.SENT}
     gateway.sms_outbox.clear()
     return dossier
+
+
+@pytest.fixture
+def refusals(caplog):
+    """The log lines of refused callbacks, as (level, message), counted from zero (the counts live in the cache)."""
+    cache.clear()
+    caplog.set_level("WARNING", logger="interconnect.callbacks")
+    return lambda: [
+        (line.levelname, line.getMessage()) for line in caplog.records if line.name == "interconnect.callbacks"
+    ]
 
 
 def record(dossier, kind=RecordKind.REGISTER_RESIDENCE) -> LinkedRecord:
@@ -69,7 +80,7 @@ def test_a_completion_is_stored_and_the_last_one_settles_the_dossier(settings, d
     assert (completed.status, completed.result) == (RecordStatus.COMPLETED, RESIDENCE)
     assert completed.answered_at is not None
     [logged] = AgencyCallback.objects.filter(record=completed)
-    assert (logged.signature_ok, logged.outcome, logged.repeats) == (True, "applied", 0)
+    assert (logged.outcome, logged.repeats) == ("applied", 0)
     assert status_of(dossier) == Status.REGISTERED, "social insurance has not answered yet"
 
     assert post("social_insurance", answer(record(dossier, RecordKind.HEALTH_CARD))).status_code == 200
@@ -118,7 +129,7 @@ def test_a_rejection_after_a_completion_is_a_conflict_kept_in_the_log(dossier):
     kept = record(dossier)
     assert (kept.status, kept.result, kept.reason) == (RecordStatus.COMPLETED, RESIDENCE, "")
     conflict = AgencyCallback.objects.last()
-    assert (conflict.outcome, conflict.signature_ok) == ("ignored", True)
+    assert conflict.outcome == "ignored"
     assert "already completed" in conflict.note and json.loads(conflict.body)["status"] == "rejected"
 
 
@@ -133,24 +144,48 @@ def test_a_completion_with_another_result_is_a_conflict_too(dossier):
 
 
 @pytest.mark.parametrize(
-    "signed",
+    ("signed", "why"),
     [
-        pytest.param(lambda body: sign("not-the-police-secret", body), id="forged"),
-        pytest.param(lambda body: sign(SECRETS["police"], body, int(time.time()) - 301), id="stale"),
-        pytest.param(lambda body: sign(SECRETS["police"], body, int(time.time()) + 301), id="from-the-future"),
-        pytest.param(lambda body: {"X-Signature": sign(SECRETS["police"], body)["X-Signature"]}, id="no-timestamp"),
-        pytest.param(lambda body: {}, id="missing"),
+        pytest.param(lambda body: sign("not-the-police-secret", body), "wrong signature", id="forged"),
+        pytest.param(lambda body: sign(SECRETS["police"], body, int(time.time()) - 301), "stale timestamp", id="stale"),
+        pytest.param(
+            lambda body: sign(SECRETS["police"], body, int(time.time()) + 301), "stale timestamp", id="from-the-future"
+        ),
+        pytest.param(
+            lambda body: {"X-Signature": sign(SECRETS["police"], body)["X-Signature"]},
+            "no or malformed timestamp",
+            id="no-timestamp",
+        ),
+        pytest.param(lambda body: {}, "no signature", id="missing"),
     ],
 )
-def test_a_bad_signature_is_refused_and_changes_nothing(dossier, signed):
-    body = json.dumps(answer(record(dossier))).encode()
+def test_a_bad_signature_is_refused_before_anything_is_stored(dossier, signed, why, refusals):
+    body = json.dumps(answer(record(dossier), reason="secret body text")).encode()
 
     response = post("police", body, headers=signed(body))
 
     assert (response.status_code, response.json()) == (403, {"error": "bad_signature"})
     assert record(dossier).status == RecordStatus.SENT
-    [logged] = AgencyCallback.objects.all()
-    assert (logged.signature_ok, logged.outcome, logged.event_id) == (False, "ignored", None)
+    assert not AgencyCallback.objects.exists()
+    [(level, line)] = refusals()
+    assert level == "WARNING"
+    assert line == f"refused police callback: {why}; record {record(dossier).uuid}; 1 refused today"
+    assert "secret body text" not in line and "HK-001" not in line
+
+
+def test_refused_callbacks_are_counted_per_agency_and_day(dossier, refusals):
+    body = answer(record(dossier))
+
+    for agency in ("police", "police", "social_insurance", "police"):
+        assert post(agency, body, secret="guess").status_code == 403
+
+    assert [line.rsplit("; ", 1)[1] for _level, line in refusals()] == [
+        "1 refused today",
+        "2 refused today",
+        "1 refused today",
+        "3 refused today",
+    ]
+    assert not AgencyCallback.objects.exists()
 
 
 def test_the_other_agencys_secret_does_not_sign_for_this_one(dossier):
@@ -169,11 +204,13 @@ def test_a_tampered_body_is_refused(dossier):
     assert response.status_code == 403
 
 
-def test_a_forged_post_naming_no_record_is_not_even_kept(agencies):
-    response = post("police", {"id": str(uuid.uuid4())}, secret="guess")
+@pytest.mark.parametrize("body", [b"not json", b"[]", {"id": "not-a-uuid"}], ids=["not-json", "a-list", "bad-id"])
+def test_a_forged_post_naming_no_record_is_refused_and_logged_without_one(agencies, body, refusals):
+    response = post("police", body, secret="guess")
 
     assert response.status_code == 403
     assert not AgencyCallback.objects.exists()
+    assert refusals() == [("WARNING", "refused police callback: wrong signature; record -; 1 refused today")]
 
 
 def test_an_unknown_record_is_404(dossier):

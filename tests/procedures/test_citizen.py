@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from procedures import tasks
+from procedures import services
 from procedures.attachments import attachment_add
 from procedures.models import Status
 from procedures.services import (
@@ -291,8 +291,8 @@ def test_remove_a_file_while_answering(logged_in, needs_supplement, citizen):
 
 @pytest.fixture
 def _no_notifications(monkeypatch):
-    # Transactional tests run the on-commit hooks; the SMS/e-mail task is not what is shown here.
-    monkeypatch.setattr(tasks.dossier_notify, "delay", lambda **kwargs: None)
+    # Transactional tests run the on-commit hooks; the SMS and e-mail are not what is shown here.
+    monkeypatch.setattr(services, "dossier_notifications_queue", lambda **kwargs: [])
 
 
 @pytest.mark.browser

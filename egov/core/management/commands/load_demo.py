@@ -22,7 +22,6 @@ from egov.workcal.calendar import WorkingCalendar, get_calendar
 from procedures import declarations, services
 from procedures.declarations.samples import sample_data
 from procedures.models import Channel, Dossier, DossierEvent, FormKind, Procedure, Status
-from procedures.tasks import dossier_notify
 from reporting.generator import SOURCE as GENERATED
 from reporting.generator import communes_reported, dossiers_generate
 from reporting.services import rollups_rebuild
@@ -563,13 +562,13 @@ def replaying() -> Iterator[ReplayClock]:
 
     The services stamp every time, code, due time, register entry and event from `timezone.now()`, so it is
     patched rather than the rows edited afterwards: the event log is what the services wrote. The requester's
-    SMS and e-mail are not queued at all (a worker would otherwise send a fortnight of news about a demo when
-    it starts); any other after-commit work is queued as usual. Commit inside this block.
+    SMS and e-mail are not written to the outbox at all (a worker would otherwise send a fortnight of news about
+    a demo when it starts); any other after-commit work is queued as usual. Commit inside this block.
     """
     clock = ReplayClock()
     with (
         mock.patch("django.utils.timezone.now", lambda: clock.now),
-        mock.patch.object(dossier_notify, "delay", lambda **kwargs: None),
+        mock.patch.object(services, "dossier_notifications_queue", lambda **kwargs: []),
     ):
         yield clock
 

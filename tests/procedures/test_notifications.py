@@ -1,10 +1,20 @@
-"""The requester hears by SMS and e-mail, in Vietnamese, after each notified action commits, and never on rollback."""
+"""The requester hears by SMS and e-mail, in Vietnamese, after each notified action commits, and never on rollback:
+one outbox row per message, written with the event."""
+
+from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from kombu.exceptions import OperationalError
 
+from egov.celery import app
 from egov.notifications import gateway
-from procedures.models import Channel
+from egov.notifications.models import Notification, NotificationState
+from egov.notifications.services import SWEEP_GRACE_SECONDS
+from egov.notifications.tasks import notifications_sweep
+from procedures.models import Channel, FormKind, Status
 from procedures.services import (
     dossier_approve,
     dossier_create_draft,
@@ -18,7 +28,7 @@ from procedures.services import (
     dossier_submit,
     dossier_withdraw,
 )
-from procedures.tasks import dossier_notify
+from tests.procedures.test_filing import procedure_of, start, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +139,7 @@ def test_a_rolled_back_action_sends_nothing(django_capture_on_commit_callbacks, 
 
     assert callbacks == []
     assert gateway.sms_outbox == [] and mailoutbox == []
+    assert not Notification.objects.exists()
     draft.refresh_from_db()
     assert draft.code is None
 
@@ -143,12 +154,66 @@ def test_a_counter_dossier_without_contacts_sends_nothing(
     committed(dossier_submit, dossier=draft, actor=one_stop_a)
 
     assert gateway.sms_outbox == [] and mailoutbox == []
+    assert not Notification.objects.exists()
 
 
-def test_the_task_alone_sends_the_message_for_an_id(draft, citizen):
-    dossier = dossier_submit(dossier=draft, actor=citizen)
+def test_the_messages_are_written_with_the_event_and_sent_after_the_commit(
+    django_capture_on_commit_callbacks, draft, citizen, mailoutbox
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        dossier = dossier_submit(dossier=draft, actor=citizen)
 
-    dossier_notify.delay(dossier_id=dossier.pk, action="submit")
+    rows = Notification.objects.filter(dossier=dossier).order_by("channel")
+    assert [(row.channel, row.recipient, row.action, row.state) for row in rows] == [
+        ("email", "an@example.vn", "submit", NotificationState.PENDING),
+        ("sms", PHONE, "submit", NotificationState.PENDING),
+    ]
+    assert gateway.sms_outbox == [] and mailoutbox == [], "nothing leaves before the commit"
+    assert len(callbacks) == 2, "one task per message"
+
+    for callback in callbacks:
+        callback()
+
+    assert set(rows.values_list("state", flat=True)) == {NotificationState.SENT}
+    [text] = sms_texts()
+    [mail] = mailoutbox
+    assert dossier.code in text and mail.body == text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submit_while_the_broker_is_down_is_confirmed_and_its_messages_go_once_later(
+    settings, monkeypatch, client, citizen, commune_a, mailoutbox, caplog
+):
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client.force_login(citizen)
+    dossier = start(client, procedure_of(FormKind.EXTRACT_COPY), commune_a)
+    walk(client, dossier)
+
+    # A real commit (a transactional test) on a web node whose broker refuses every message.
+    with monkeypatch.context() as broker:
+        broker.setattr(app, "send_task", broker_down)
+        response = client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+
+    done = reverse("procedures:file-done", kwargs={"uuid": dossier.uuid})
+    assert (response.status_code, response.url) == (302, done)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.code in client.get(done).content.decode()
+    rows = Notification.objects.filter(dossier=dossier)
+    assert sorted(rows.values_list("channel", "state")) == [("email", "pending"), ("sms", "pending")]
+    assert gateway.sms_outbox == [] and mailoutbox == []
+    assert caplog.text.count("in on_commit()") == 2, "each lost message is logged"
+
+    # The broker is back; a minute later the beat's sweeper finds both messages and each goes once.
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    rows.update(next_attempt_at=F("next_attempt_at") - timedelta(seconds=SWEEP_GRACE_SECONDS))
+    notifications_sweep.delay()
+    notifications_sweep.delay()
 
     [text] = sms_texts()
-    assert dossier.code in text
+    [mail] = mailoutbox
+    assert dossier.code in text and mail.body == text
+    assert sorted(rows.values_list("channel", "state", "attempts")) == [("email", "sent", 1), ("sms", "sent", 1)]

@@ -1,0 +1,45 @@
+"""What the requester is told after a notified action: the texts of templates/notifications, queued in the outbox."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from egov.notifications.models import Notification, NotificationChannel
+from egov.notifications.services import notification_queue
+from procedures.models import Dossier
+
+
+def dossier_notifications_queue(*, dossier: Dossier, action: str) -> list[Notification]:
+    """Queue one SMS and one e-mail announcing `action`, to the contacts the dossier has (none without contacts).
+
+    Called inside the action's transaction: the messages go out after it commits, each on its own, once.
+    """
+    if not (dossier.contact_phone or dossier.contact_email):
+        return []
+    with translation.override("vi"):
+        context = {"dossier": dossier, "site_url": settings.SITE_URL}
+        text = render_to_string(f"notifications/dossier_{action}.txt", context).strip()
+        subject = render_to_string("notifications/dossier_subject.txt", context).strip()
+    queued = []
+    if dossier.contact_phone:
+        queued.append(
+            notification_queue(
+                dossier=dossier,
+                action=action,
+                channel=NotificationChannel.SMS,
+                recipient=dossier.contact_phone,
+                text=text,
+            )
+        )
+    if dossier.contact_email:
+        queued.append(
+            notification_queue(
+                dossier=dossier,
+                action=action,
+                channel=NotificationChannel.EMAIL,
+                recipient=dossier.contact_email,
+                subject=subject,
+                text=text,
+            )
+        )
+    return queued
