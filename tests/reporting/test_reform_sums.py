@@ -76,8 +76,9 @@ def _apply(operation: str, pick: int, dossiers: list, people, clock, citizen) ->
         one_stop = people["officers"][unit.pk]["one_stop"]
         actor = citizen if channel == Channel.ONLINE_SELF else one_stop
         dossier = filed(people["procedures"][pick % 2], unit=unit, applicant=citizen, channel=channel, actor=actor)
-        if pick % 3:
-            # Two dossiers in three are received at once (one-stop officers work through their queue).
+        # Two dossiers in three are received at once (one-stop officers work through their queue); one sent after
+        # hours on the eve of the reform is filed at the successor, whose officers receive it from 1/7 on.
+        if pick % 3 and dossier.unit_id == unit.pk:
             dossier = services.dossier_receive(dossier=dossier, officer=one_stop)
         dossiers.append(dossier)
         return
