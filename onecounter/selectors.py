@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +21,7 @@ from procedures.models import (
     DossierEvent,
     Status,
 )
-from procedures.selectors import dossiers_in_jurisdiction
+from procedures.selectors import dossiers_open_to
 
 
 def _today_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -124,8 +125,8 @@ def default_worklist(user) -> str:
 
 
 def _workspace_dossiers(user) -> QuerySet[Dossier]:
-    """What an officer's lists are made of: the jurisdiction's dossiers, without the citizens' own drafts."""
-    return dossiers_in_jurisdiction(user).exclude(status=Status.DRAFT, channel=Channel.ONLINE_SELF)
+    """What an officer's lists are made of: the dossiers the officer may open (`dossiers_open_to`)."""
+    return dossiers_open_to(user)
 
 
 def worklist_counts(user, *, now: datetime | None = None) -> dict[str, int | None]:
@@ -195,13 +196,8 @@ def worklist_dossiers(user, slug: str, query: WorklistQuery, *, now: datetime | 
 
 
 def dossier_for_officer(user, uuid) -> Dossier:
-    """One dossier of the officer's jurisdiction, with what the workspace page shows; else 404."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(
-        dossiers_in_jurisdiction(user).select_related("assignee", "unit__parent"),
-        uuid=uuid,
-    )
+    """One dossier the officer may open (`dossiers_open_to`), with what the workspace page shows; else 404."""
+    return get_object_or_404(dossiers_open_to(user).select_related("assignee", "unit__parent"), uuid=uuid)
 
 
 def may_read_audit(user) -> bool:

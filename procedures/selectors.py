@@ -1,12 +1,14 @@
 """Reads of dossiers: every query that depends on who asks goes through here."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from egov.accounts.jurisdiction import acting_unit_ids, filter_to_jurisdiction
+from egov.accounts.jurisdiction import AGENCY_ROLES, acting_unit_ids, filter_to_jurisdiction
 from egov.accounts.models import Role
 from procedures.attachments import EDITABLE_STATUSES
-from procedures.models import Channel, Dossier, Procedure, Status
+from procedures.models import Channel, Dossier, DossierAccess, Procedure, Status
 
 
 def procedures_active() -> QuerySet[Procedure]:
@@ -37,11 +39,29 @@ def dossiers_in_jurisdiction(user) -> QuerySet[Dossier]:
     return filter_to_jurisdiction(Dossier.objects.select_related("procedure", "unit", "applicant"), user)
 
 
-def dossier_for_viewer(user, uuid) -> Dossier:
-    """A dossier the user may look at: their own (citizen) or one in their jurisdiction (officer); else 404."""
+def dossiers_open_to(user) -> QuerySet[Dossier]:
+    """The dossiers whose page, attachments and printed documents `user` may open: the one rule for all of them.
+
+    - A citizen: their own (`dossiers_of_citizen`), their online drafts included.
+    - An officer (commune desks, district and city staff): the filed dossiers of their jurisdiction. A draft is
+      not filed: a citizen's online draft belongs to that citizen alone until they submit it, and a draft being
+      entered at the counter only to the officers of the commune that may act on it (never district or city staff).
+    - A police or social-insurance officer: none. Their agency receives the linked record, and they read exactly
+      what it carries on the record's page (`interconnect.selectors.linked_record_for_officer`). No printed
+      document is that: the certificate and the extract also hold the requester's papers, the cause of death and
+      the other agency's result, and the scans and the control sheet are the commune's.
+    """
     if user.is_citizen:
-        return dossier_of_citizen(user, uuid)
-    return get_object_or_404(dossiers_in_jurisdiction(user), uuid=uuid)
+        return dossiers_of_citizen(user)
+    if user.role in AGENCY_ROLES:
+        return Dossier.objects.none()
+    counter_drafts_here = Q(status=Status.DRAFT, unit_id__in=acting_unit_ids(user)) & ~Q(channel=Channel.ONLINE_SELF)
+    return dossiers_in_jurisdiction(user).filter(~Q(status=Status.DRAFT) | counter_drafts_here)
+
+
+def dossier_for_viewer(user, uuid) -> Dossier:
+    """One dossier of `dossiers_open_to(user)`; any other is a 404, so its existence is not revealed."""
+    return get_object_or_404(dossiers_open_to(user), uuid=uuid)
 
 
 def dossiers_filed_by(user) -> QuerySet[Dossier]:

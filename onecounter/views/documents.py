@@ -19,7 +19,7 @@ from procedures.services import dossier_access_record
 @require_GET
 @never_cache
 def document(request: HttpRequest, uuid, kind: str) -> HttpResponse:
-    """One document of a dossier the user may see (their own, or one in their jurisdiction); else a 404."""
+    """One document of a dossier the user may open (`selectors.dossiers_open_to`); else a 404."""
     dossier = selectors.dossier_for_viewer(request.user, uuid)
     if kind not in {available.slug for available in available_documents(dossier, request.user)}:
         raise Http404

@@ -288,7 +288,7 @@ def attachment_remove_view(request: HttpRequest, uuid, pk: int) -> HttpResponse:
 @require_GET
 @never_cache
 def attachment_download(request: HttpRequest, uuid, pk: int) -> FileResponse:
-    """The stored file, to the owner or an officer of the receiving unit only; anyone else gets a 404."""
+    """The stored file, to whoever may open the dossier (`selectors.dossiers_open_to`); anyone else gets a 404."""
     dossier = selectors.dossier_for_viewer(request.user, uuid)
     attachment = get_object_or_404(Attachment, dossier=dossier, pk=pk)
     dossier_access_record(

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from egov.accounts.models import Role
+from interconnect.models import RecordStatus
 from procedures.declarations.samples import sample_data
 from procedures.models import Channel, Dossier, Procedure, Status
 from procedures.services import dossier_create_draft, dossier_save_draft, dossier_submit
@@ -65,6 +66,18 @@ def walk_to(submitted, one_stop_a, justice_a, leader_a):
     return lambda to, dossier=None: advance(
         dossier or submitted, to, one_stop=one_stop_a, justice=justice_a, leader=leader_a
     )
+
+
+@pytest.fixture
+def sent_3in1(citizen, commune_a, one_stop_a, justice_a, leader_a):
+    """A citizen's 3-in-1 birth signed at commune A, its police and social-insurance records sent and waiting."""
+    procedure = procedure_of("birth_3in1", interconnections=["police", "social_insurance"])
+    dossier = filed(procedure, unit=commune_a, applicant=citizen)
+    dossier = advance(dossier, Status.REGISTERED, one_stop=one_stop_a, justice=justice_a, leader=leader_a)
+    # The push runs after the commit, which a test transaction never reaches: the agencies have them all the same.
+    dossier.linked_records.update(status=RecordStatus.SENT, sent_at=timezone.now())
+    assert dossier.linked_records.count() == 2
+    return dossier
 
 
 @pytest.fixture

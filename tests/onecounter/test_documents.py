@@ -839,3 +839,30 @@ def test_date_in_words(day, words):
 )
 def test_the_date_line_pads_days_below_ten_and_months_one_and_two(day, line):
     assert pdf.place_and_date("Phúc Xá", day) == line
+
+
+# --- an agency's officers: the record sent to them, no paper of the dossier ---------------------------------------
+
+
+@pytest.mark.parametrize("who", ["police_a", "social_insurance_a"])
+def test_an_agency_prints_no_paper_of_any_dossier(request, client, received, sent_3in1, who):
+    """The police and social insurance read what their linked record carries, on the record's page. No printed
+    document is that (the birth certificate also holds the requester's papers and the other agency's result), so
+    they print none: not of a dossier with no record of theirs, not of one with their record sent, and never the
+    commune's internal control sheet."""
+    officer = request.getfixturevalue(who)
+    client.force_login(officer)
+
+    for dossier, kind in [
+        (received, "giay-tiep-nhan"),
+        (received, "phieu-kiem-soat"),
+        (sent_3in1, "phieu-kiem-soat"),
+        (sent_3in1, "giay-tiep-nhan"),
+        (sent_3in1, "giay-khai-sinh"),
+    ]:
+        assert client.get(document_url(dossier, kind)).status_code == 404, (dossier, kind)
+    own = sent_3in1.linked_records.get(agency=officer.role)
+    assert client.get(reverse("onecounter:interconnect-record", args=(own.uuid,))).status_code == 200
+    assert list(DossierAccess.objects.values_list("user", "dossier", "what")) == [
+        (officer.pk, sent_3in1.pk, DossierAccess.What.DOSSIER)
+    ]

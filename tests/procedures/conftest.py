@@ -172,6 +172,29 @@ def leader_b(commune_b):
     return make_user("lanhdao.b", Role.LEADER, commune_b, full_name="Bùi Văn Minh")
 
 
+@pytest.fixture
+def police_a(commune_a):
+    """The police officer of commune A: reads the linked records sent to the police, nothing else of a dossier."""
+    return make_user("congan.hongha", Role.POLICE, commune_a, full_name="Trịnh Văn Công")
+
+
+@pytest.fixture
+def social_insurance_a(commune_a):
+    """The social-insurance officer of commune A: reads the health-card records, nothing else of a dossier."""
+    return make_user("bhxh.hongha", Role.SOCIAL_INSURANCE, commune_a, full_name="Ngô Thị Bảo")
+
+
+@pytest.fixture
+def district_staff(district):
+    """Staff of Quận Ba Đình, which ceased on 30/06/2025: reads the history of its communes."""
+    return make_user("quan.badinh", Role.DISTRICT, district, full_name="Đặng Văn Quân")
+
+
+@pytest.fixture
+def city_staff(city):
+    return make_user("so.tttt", Role.CITY, city, full_name="Lê Minh Thành")
+
+
 def make_procedure(code: str = "KS", form_kind: str = "birth", days: str = "0", **fields) -> Procedure:
     return Procedure.objects.create(
         code=code,

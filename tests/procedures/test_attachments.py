@@ -489,10 +489,39 @@ def test_the_owner_downloads_with_safe_headers(client, attachment, citizen):
 
 
 @pytest.mark.django_db
-def test_an_officer_of_the_unit_downloads(client, attachment, one_stop_a, justice_a):
+def test_an_officer_of_the_unit_downloads_once_it_is_filed(client, attachment, citizen, one_stop_a, justice_a):
+    dossier_submit(dossier=attachment.dossier, actor=citizen)
     for officer in (one_stop_a, justice_a):
         client.force_login(officer)
         assert client.get(download_url(attachment)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "who", ["one_stop_a", "justice_a", "leader_a", "district_staff", "city_staff", "police_a", "social_insurance_a"]
+)
+def test_the_citizens_draft_is_theirs_alone(request, client, citizen, birth_procedure, old_commune_a, who):
+    """Until the citizen submits it, their online draft and its scans are theirs: no officer opens them, though the
+    draft (begun at Phúc Xá) is in the jurisdiction of every one of them."""
+    draft = dossier_create_draft(
+        procedure=birth_procedure, unit=old_commune_a, applicant=citizen, channel="online_self"
+    )
+    scan = attachment_add(
+        dossier=draft, document="giay-chung-sinh", uploaded_file=upload("a.pdf", pdf_bytes()), user=citizen
+    )
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(download_url(scan)).status_code == 404
+    client.force_login(citizen)
+    assert client.get(download_url(scan)).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["police_a", "social_insurance_a"])
+def test_an_agency_downloads_no_scan_of_a_filed_dossier(request, client, attachment, citizen, who):
+    """The commune's agencies read the linked records sent to them, not the dossier's scans (here there is none)."""
+    dossier_submit(dossier=attachment.dossier, actor=citizen)
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(download_url(attachment)).status_code == 404
 
 
 @pytest.mark.django_db
