@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from procedures.models import Attachment, Dossier, DossierEvent, Procedure
+from procedures.models import Attachment, Dossier, DossierAccess, DossierEvent, Procedure
 
 
 @admin.register(Procedure)
@@ -98,4 +98,25 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # Deleting would cascade through the append-only event log.
+        return False
+
+
+@admin.register(DossierAccess)
+class DossierAccessAdmin(admin.ModelAdmin):
+    """The access log, read here and never added to, changed or deleted: it is the evidence of who looked."""
+
+    list_display = ["at", "dossier", "user", "what", "detail"]
+    list_filter = ["what"]
+    search_fields = ["dossier__code", "user__username", "user__full_name"]
+    list_select_related = ["dossier", "user"]
+    date_hierarchy = "at"
+    fields = readonly_fields = ["at", "dossier", "user", "what", "detail"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False

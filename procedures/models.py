@@ -315,7 +315,37 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         """The citizen withdraws the request before it is processed."""
 
 
-class DossierEvent(models.Model):
+class AppendOnlyError(ValueError):
+    """A row of an append-only log was about to be changed or removed."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.label} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    """A log whose rows are added, never changed or removed, one by one or in bulk (on PostgreSQL the database
+    refuses it too for the access log, migration 0005)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(f"{self._meta.label} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.label} is append-only")
+
+
+class DossierEvent(AppendOnlyModel):
     """Append-only log of a dossier: who did what, when, from which state to which, and why."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
@@ -336,14 +366,6 @@ class DossierEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action} {self.at:%d/%m/%Y %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("dossier events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("dossier events are append-only")
 
 
 class DossierCodeCounter(models.Model):
@@ -463,15 +485,17 @@ class RegisterEntry(models.Model):
         return _("Số %(number)s, quyển số %(book)s") % {"number": self.number, "book": self.book_number}
 
 
-class DossierAccess(models.Model):
-    """Who opened a dossier or one of its files, for the audit the commune leader and city staff read."""
+class DossierAccess(AppendOnlyModel):
+    """Who opened a dossier or one of its files, for the audit the commune leader and city staff read and for the
+    requester's own page. Append-only: a row is never changed or removed, and a dossier someone has opened cannot
+    be deleted (only a citizen's online draft could be purged, and no officer ever opens one)."""
 
     class What(models.TextChoices):
         DOSSIER = "dossier", _("Xem hồ sơ")
         ATTACHMENT = "attachment", _("Xem tệp đính kèm")
         DOCUMENT = "document", _("In, tải giấy tờ")
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="accesses")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="accesses")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("thời điểm"), auto_now_add=True, db_index=True)
     what = models.CharField(_("thao tác"), max_length=20, choices=What.choices)
@@ -485,3 +509,9 @@ class DossierAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.what} {self.dossier_id}"
+
+    @property
+    def readable_detail(self) -> str:
+        """The detail as the requester reads it: a file's name, a linked record's kind; a printed document is named
+        by its kind alone (its detail is the document's URL slug)."""
+        return "" if self.what == self.What.DOCUMENT else self.detail

@@ -1,11 +1,12 @@
-"""The procedures admin: the catalogue is edited there; dossiers are only looked at, the status never set."""
+"""The procedures admin: the catalogue is edited there; dossiers and their access log are only looked at, the status
+never set, an access never changed or removed."""
 
 import pytest
 from django.urls import reverse
 
 from egov.accounts.models import User
-from procedures.models import Dossier, Status
-from procedures.services import dossier_receive, dossier_submit
+from procedures.models import Dossier, DossierAccess, Status
+from procedures.services import dossier_access_record, dossier_receive, dossier_submit
 
 DOSSIERS = reverse("admin:procedures_dossier_changelist")
 PROCEDURES = reverse("admin:procedures_procedure_changelist")
@@ -79,6 +80,21 @@ def test_dossiers_are_neither_added_nor_deleted_here(city_admin, received):
         == 403
     )
     assert Dossier.objects.filter(pk=received.pk).exists()
+
+
+def test_the_access_log_is_read_and_never_changed_here(city_admin, received, one_stop_a):
+    dossier_access_record(dossier=received, user=one_stop_a, what=DossierAccess.What.DOSSIER)
+    access = DossierAccess.objects.get()
+    change = reverse("admin:procedures_dossieraccess_change", args=[access.pk])
+
+    listing = city_admin.get(reverse("admin:procedures_dossieraccess_changelist"), {"q": received.code})
+    assert list(listing.context["cl"].result_list) == [access]
+    assert city_admin.get(change).status_code == 200
+    assert city_admin.post(change, {"detail": "sửa lại"}).status_code == 403
+    assert city_admin.get(reverse("admin:procedures_dossieraccess_add")).status_code == 403
+    delete = reverse("admin:procedures_dossieraccess_delete", args=[access.pk])
+    assert city_admin.post(delete, {"post": "yes"}).status_code == 403
+    assert DossierAccess.objects.get().detail == ""
 
 
 def test_the_admin_needs_a_staff_login(client, db):

@@ -3,11 +3,14 @@
 from datetime import timedelta
 
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 
 from egov.workcal.calendar import get_calendar
-from procedures.models import Channel, Dossier, DossierEvent, Status
+from procedures.models import AppendOnlyError, Channel, Dossier, DossierAccess, DossierEvent, Status
 from procedures.services import (
     DossierActionError,
+    dossier_access_record,
     dossier_approve,
     dossier_create_draft,
     dossier_deliver,
@@ -23,6 +26,7 @@ from procedures.services import (
     dossier_submit,
     dossier_withdraw,
 )
+from tests.conftest import require_in_ci
 from tests.workcal.conftest import at
 
 from .conftest import make_procedure
@@ -485,3 +489,60 @@ def test_events_are_append_only(walk, citizen):
         event.delete()
 
     assert DossierEvent.objects.get(pk=event.pk).reason == ""
+
+
+# --- the access log ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def opened(draft, citizen, one_stop_a):
+    """A filed dossier the one-stop officer of commune A has opened once."""
+    dossier = dossier_submit(dossier=draft, actor=citizen)
+    dossier_access_record(dossier=dossier, user=one_stop_a, what=DossierAccess.What.DOSSIER)
+    return dossier
+
+
+def test_an_officers_look_is_recorded_the_requesters_is_not(opened, citizen):
+    dossier_access_record(dossier=opened, user=citizen, what=DossierAccess.What.DOSSIER)
+
+    assert [access.user.username for access in opened.accesses.all()] == ["motcua.a"]
+
+
+def test_accesses_are_append_only(opened):
+    access = opened.accesses.get()
+
+    access.detail = "sửa lại"
+    with pytest.raises(AppendOnlyError):
+        access.save()
+    with pytest.raises(AppendOnlyError):
+        access.delete()
+    with pytest.raises(AppendOnlyError):
+        DossierAccess.objects.filter(pk=access.pk).update(detail="sửa lại")
+    with pytest.raises(AppendOnlyError):
+        DossierAccess.objects.all().delete()
+
+    assert DossierAccess.objects.get(pk=access.pk).detail == ""
+
+
+def test_a_dossier_someone_opened_cannot_be_deleted_an_unopened_draft_can(opened, citizen, commune_a, birth_procedure):
+    """Deleting the dossier would take its accesses with it. Only a citizen's unsubmitted draft could ever be purged,
+    and no officer opens one."""
+    with pytest.raises(ProtectedError):
+        opened.delete()
+    draft = dossier_create_draft(procedure=birth_procedure, unit=commune_a, applicant=citizen, channel="online_self")
+    draft.delete()
+
+    assert DossierAccess.objects.filter(dossier=opened).count() == 1
+
+
+@pytest.mark.parametrize(
+    "sql", ["UPDATE procedures_dossieraccess SET detail = 'x'", "DELETE FROM procedures_dossieraccess"]
+)
+def test_postgresql_refuses_to_change_an_access_whoever_asks(opened, sql):
+    if connection.vendor != "postgresql":
+        require_in_ci("PostgreSQL")
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+    assert DossierAccess.objects.filter(dossier=opened, detail="").count() == 1
