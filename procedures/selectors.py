@@ -98,3 +98,20 @@ def dossier_public_status(*, code: str, phone: str) -> Dossier | None:
         .select_related("procedure")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    """The latest looks at a dossier by officers and agencies, and how many older ones there are besides."""
+
+    latest: list[DossierAccess]
+    older: int
+
+
+def dossier_accesses_for_owner(*, dossier: Dossier, limit: int = 10) -> AccessSummary:
+    """Who opened the dossier or its files, newest first, for its requester's page (the requester's own looks are
+    never recorded); each access knows its officer and the officer's unit."""
+    accesses = dossier.accesses.select_related("user__unit").order_by("-at", "-pk")
+    latest = list(accesses[:limit])
+    older = accesses.count() - len(latest) if len(latest) == limit else 0
+    return AccessSummary(latest=latest, older=older)

@@ -181,6 +181,7 @@ def dossier_detail(request: HttpRequest, uuid) -> HttpResponse:
             "may_withdraw": _may_withdraw(dossier, request.user),
             "supplement_reason": supplement[-1].reason if supplement else "",
             "continue_url": _filing_url(dossier) if dossier.status == Status.DRAFT else None,
+            "accesses": selectors.dossier_accesses_for_owner(dossier=dossier),
         },
     )
 

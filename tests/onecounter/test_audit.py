@@ -46,6 +46,33 @@ def test_an_officers_download_is_written_down_the_owners_is_not(draft, one_stop_
     assert (access.user, access.what, access.detail) == (one_stop_a, "attachment", "giấy chứng sinh.pdf")
 
 
+def open_each_view(who: str, *, sent_3in1, request) -> DossierAccess.What:
+    """Open one officer or agency view of `sent_3in1` as `who`; the kind of look it should write down."""
+    if who == "police_a":
+        record = sent_3in1.linked_records.get(agency="police")
+        url, what = reverse("onecounter:interconnect-record", args=(record.uuid,)), DossierAccess.What.DOSSIER
+    elif who == "justice_a":
+        url, what = (
+            reverse("onecounter:document", args=(sent_3in1.uuid, "phieu-kiem-soat")),
+            DossierAccess.What.DOCUMENT,
+        )
+    else:
+        url, what = reverse("onecounter:dossier", args=(sent_3in1.uuid,)), DossierAccess.What.DOSSIER
+    assert logged_in(request.getfixturevalue(who)).get(url).status_code == 200
+    return what
+
+
+@pytest.mark.parametrize("who", ["one_stop_a", "leader_a", "city_staff", "justice_a", "police_a"])
+def test_each_officer_or_agency_view_writes_exactly_one_access(request, sent_3in1, who):
+    """The dossier page, a printed document, a linked record's page: one look, one row (the attachment download is
+    covered above)."""
+    what = open_each_view(who, sent_3in1=sent_3in1, request=request)
+
+    assert list(DossierAccess.objects.values_list("dossier", "user__username", "what")) == [
+        (sent_3in1.pk, request.getfixturevalue(who).username, what)
+    ]
+
+
 def test_the_leader_reads_who_did_what_in_their_commune_only(submitted, one_stop_a, leader_a, citizen, commune_b):
     dossier_receive(dossier=submitted, officer=one_stop_a)
     elsewhere = filed(submitted.procedure, unit=commune_b, applicant=citizen)

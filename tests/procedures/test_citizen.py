@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.messages import get_messages
@@ -13,8 +14,9 @@ from PIL import Image
 
 from procedures import services
 from procedures.attachments import attachment_add
-from procedures.models import Status
+from procedures.models import DossierAccess, Status
 from procedures.services import (
+    dossier_access_record,
     dossier_create_draft,
     dossier_receive,
     dossier_refuse,
@@ -140,6 +142,29 @@ def test_detail_of_someone_else_is_a_404(client, submitted, other_citizen, one_s
 
 
 @pytest.mark.django_db
+def test_detail_shows_who_opened_the_dossier_newest_first(logged_in, submitted, clock, one_stop_a, police_a):
+    """When, which office and who, and what was opened; the ten latest, then how many more."""
+    for _ in range(11):
+        clock.set(clock.now + timedelta(minutes=1))
+        dossier_access_record(dossier=submitted, user=one_stop_a, what=DossierAccess.What.DOSSIER)
+    clock.set(clock.now + timedelta(minutes=1))
+    dossier_access_record(dossier=submitted, user=police_a, what=DossierAccess.What.ATTACHMENT, detail="anh.png")
+
+    page = logged_in.get(url("dossier-detail", submitted)).content.decode()
+
+    assert "Ai đã xem hồ sơ của bạn" in page
+    newest = "07/12/2026 09:12</span> — Xem tệp đính kèm: anh.png"
+    assert newest in page
+    assert "Trịnh Văn Công · Cán bộ công an, Phường Hồng Hà" in page
+    assert page.index(newest) < page.index("07/12/2026 09:11</span> — Xem hồ sơ")
+    assert "07/12/2026 09:02</span>" not in page
+    assert "Và 2 lượt xem trước đó." in page
+
+
+def test_detail_says_when_no_officer_has_opened_it(logged_in, submitted):
+    assert "Chưa có cán bộ nào mở hồ sơ của bạn." in logged_in.get(url("dossier-detail", submitted)).content.decode()
+
+
 def test_withdraw_asks_for_confirmation_first(logged_in, submitted):
     detail = logged_in.get(url("dossier-detail", submitted)).content.decode()
     response = logged_in.get(url("dossier-withdraw", submitted))
@@ -298,8 +323,11 @@ def _no_notifications(monkeypatch):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_pages_at_phone_width_are_accessible(
-    _no_notifications, browser, live_server, needs_supplement, citizen, client
+    _no_notifications, browser, live_server, needs_supplement, citizen, client, one_stop_a, justice_a
 ):
+    for officer in (one_stop_a, justice_a):
+        dossier_access_record(dossier=needs_supplement, user=officer, what=DossierAccess.What.DOSSIER)
+    dossier_access_record(dossier=needs_supplement, user=one_stop_a, what=DossierAccess.What.DOCUMENT, detail="x")
     client.force_login(citizen)
     cookie = client.cookies["sessionid"]
     browser.get(live_server.url + "/favicon.ico")
@@ -312,7 +340,8 @@ def test_pages_at_phone_width_are_accessible(
 
     browser.get(live_server.url + url("dossier-detail", needs_supplement))
     assert SUPPLEMENT_REASON in browser.page_source
-    browser.set_window_size(390, 2000)
+    assert "Phạm Văn Dũng · Công chức tư pháp – hộ tịch, Phường Hồng Hà" in browser.page_source
+    browser.set_window_size(390, 2400)
     save_screenshot(browser, "citizen-dossier-detail")
     assert not (violations := axe_violations(browser)), describe(violations)
     browser.set_window_size(390, 900)
