@@ -24,8 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from egov.accounts.gates import record_resenders
 from egov.accounts.jurisdiction import acting_unit_ids
-from egov.accounts.models import Role
 from egov.workcal.calendar import get_calendar
 from interconnect.adapters import (
     AgencyError,
@@ -479,15 +479,15 @@ def linked_records_sweep() -> dict[str, int]:
 # --- The officer's re-send ----------------------------------------------------------------------------------
 
 
+def resends(record: LinkedRecord, user) -> bool:
+    """Whether `user` is one who re-sends this record when it fails: a desk of `RESEND_ROLES` (the gate of the
+    re-send) acting for the dossier's commune."""
+    return record_resenders.admits(user) and record.dossier.unit_id in acting_unit_ids(user)
+
+
 def may_resend(record: LinkedRecord, user) -> bool:
     """A failed record may be sent again by the one-stop or justice officer of the dossier's commune."""
-    return (
-        record.status == RecordStatus.FAILED
-        and user is not None
-        and user.is_authenticated
-        and user.role in (Role.ONE_STOP, Role.JUSTICE)
-        and record.dossier.unit_id in acting_unit_ids(user)
-    )
+    return record.status == RecordStatus.FAILED and user is not None and resends(record, user)
 
 
 def linked_record_resend(*, record: LinkedRecord, officer) -> LinkedRecord:

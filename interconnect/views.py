@@ -8,6 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from egov.accounts.gates import public
 from interconnect import services
 from interconnect.services import AnswerOutcome
 from interconnect.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, agency_secret, signature_problem
@@ -41,6 +42,7 @@ def callback_parse(body: bytes) -> dict[str, Any] | None:
 
 
 # The agency is not a browser session: its signature is the authentication, so no CSRF token and no login.
+@public
 @csrf_exempt
 @require_POST
 def agency_callback(request: HttpRequest, agency: str) -> JsonResponse:

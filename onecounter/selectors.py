@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from egov.accounts.gates import audit_readers
 from egov.accounts.jurisdiction import filter_to_jurisdiction, reads_history_only
 from egov.accounts.models import Role
 from procedures.models import (
@@ -201,7 +202,7 @@ def dossier_for_officer(user, uuid) -> Dossier:
 
 
 def may_read_audit(user) -> bool:
-    return user.is_authenticated and user.role in (Role.LEADER, Role.CITY)
+    return audit_readers.admits(user)
 
 
 def audit_accesses(user, *, text: str = "") -> QuerySet[DossierAccess]:

@@ -1,11 +1,7 @@
 """Dashboards of district and city staff: one page per unit and period, drilling city → district → commune, and
 every table of the page as CSV or XLSX."""
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from egov.accounts.gates import dashboards
 from egov.accounts.jurisdiction import in_jurisdiction, reads_history_only
-from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit, UnitLevel
 
 from .charts import dashboard_charts
@@ -25,34 +21,23 @@ from .forms import ReportForm, period_params
 from .periods import Period, period_of
 from .tables import dashboard_tables
 
-DASHBOARD_ROLES = frozenset({Role.DISTRICT, Role.CITY})
 # Parameters of a download, left out of the page's own links.
 ONE_OFF = ("format", "table")
 # What moving to the previous or next period keeps.
 KEPT = ("procedure", "sort", "dir", "current", "compare")
 
 
-def dashboard_access(view: Callable) -> Callable:
-    """Login; then district and city staff only, and only the units of their jurisdiction (a district's staff see
-    their district and its communes, city staff everything). Anyone else gets a 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, unit_id: int | None = None, **kwargs) -> HttpResponse:
-        if request.user.role not in DASHBOARD_ROLES:
-            raise PermissionDenied(_("Trang báo cáo dành cho cán bộ cấp huyện và cấp thành phố."))
-        if unit_id is not None:
-            # Asked before looking the unit up, so a 404 does not tell which units exist elsewhere.
-            if not in_jurisdiction(request.user, unit_id):
-                raise PermissionDenied(_("Đơn vị này không thuộc phạm vi theo dõi của bạn."))
-            kwargs["unit"] = get_object_or_404(AdministrativeUnit.objects.select_related("parent__parent"), pk=unit_id)
-        return view(request, *args, **kwargs)
-
-    return wrapped
+def _unit_watched(request: HttpRequest, unit_id: int) -> AdministrativeUnit:
+    """The unit of a report, if it is in the reader's jurisdiction (a district's staff see their district and its
+    communes, city staff everything); any other gets a 403."""
+    # Asked before looking the unit up, so a 404 does not tell which units exist elsewhere.
+    if not in_jurisdiction(request.user, unit_id):
+        raise PermissionDenied(_("Đơn vị này không thuộc phạm vi theo dõi của bạn."))
+    return get_object_or_404(AdministrativeUnit.objects.select_related("parent__parent"), pk=unit_id)
 
 
+@dashboards
 @require_GET
-@dashboard_access
 def home(request: HttpRequest) -> HttpResponse:
     """The report of the officer's own unit (the city for an administrator of the city without one). The account of
     a unit abolished since (a district, before the 2025 reform) lands on its last month, when the unit still existed:
@@ -76,10 +61,11 @@ def _link(unit_id: int, params: QueryDict, **changes: str) -> str:
     return reverse("reporting:unit", args=[unit_id]) + (f"?{encoded}" if encoded else "")
 
 
+@dashboards
 @require_GET
-@dashboard_access
-def unit_report(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+def unit_report(request: HttpRequest, unit_id: int) -> HttpResponse:
     """One unit over one period: headline figures, charts, the lists of units to watch and the tables."""
+    unit = _unit_watched(request, unit_id)
     regroup = unit.level == UnitLevel.CITY
     form = ReportForm(request.GET or None, regroup=regroup)
     period = form.period()

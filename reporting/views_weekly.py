@@ -2,33 +2,23 @@
 
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from egov.accounts.models import Role
+from egov.accounts.gates import weekly_reports
 
 from .models import WeeklyReport
 from .periods import period_of
 from .weekly import file_name
 
-READERS = frozenset({Role.CITY, Role.DISTRICT})
 PAGE_SIZE = 52
 
 
-def _may_read(request: HttpRequest) -> None:
-    if request.user.role not in READERS:
-        raise PermissionDenied(_("Báo cáo tuần dành cho cán bộ cấp thành phố và cấp huyện."))
-
-
+@weekly_reports
 @require_GET
-@login_required
 def weekly_list(request: HttpRequest) -> HttpResponse:
-    _may_read(request)
     page = Paginator(WeeklyReport.objects.all(), PAGE_SIZE).get_page(request.GET.get("trang"))
     for report in page.object_list:
         label = period_of("week", report.week_start).label
@@ -36,10 +26,9 @@ def weekly_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/weekly_list.html", {"page": page})
 
 
+@weekly_reports
 @require_GET
-@login_required
 def weekly_pdf(request: HttpRequest, week_start: str) -> FileResponse:
-    _may_read(request)
     try:
         day = date.fromisoformat(week_start)
     except ValueError:

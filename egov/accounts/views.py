@@ -20,6 +20,7 @@ from egov.accounts.forms import (
     PortalLoginForm,
     PortalPasswordResetForm,
 )
+from egov.accounts.gates import public
 from egov.accounts.services import citizen_register, password_reset_code_send, password_reset_complete
 from egov.accounts.throttle import login_failures_clear
 
@@ -51,6 +52,7 @@ class EmailPasswordResetView(PasswordResetView):
         return super().form_valid(form)
 
 
+@public
 @sensitive_post_parameters("password1", "password2")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -79,6 +81,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register.html", {"form": form})
 
 
+@public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def password_reset_request(request: HttpRequest) -> HttpResponse:
@@ -91,6 +94,7 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/password_reset_request.html", {"form": form})
 
 
+@public
 @sensitive_post_parameters("code", "password1", "password2")
 @never_cache
 @require_http_methods(["GET", "POST"])

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from egov.accounts.gates import public, signed_in
 from egov.accounts.jurisdiction import COMMUNE_ROLES, reads_history_only
 from egov.accounts.models import Role
 from egov.units.models import AdministrativeUnit
@@ -193,11 +193,12 @@ def officer_home_page(user) -> OfficerHome:
     return OFFICER_HOMES[user.role]
 
 
+@public
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"procedures": procedures_active()})
 
 
-@login_required
+@signed_in
 def after_login(request: HttpRequest) -> HttpResponse:
     """Send each user to the home page of their role."""
     if request.user.is_citizen:
@@ -205,7 +206,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
     return redirect("core:officer-home")
 
 
-@login_required
+@signed_in
 def officer_home(request: HttpRequest) -> HttpResponse:
     """Who the officer is and what they will do here; citizens have nothing to do on this page."""
     if request.user.is_citizen:
@@ -219,6 +220,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on their own; answer with the emblem rather than a full 404 page."""
@@ -245,6 +247,7 @@ def _broker_ok() -> bool:
         return False
 
 
+@public
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -2,27 +2,23 @@
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from onecounter.selectors import audit_accesses, audit_events, may_read_audit
+from egov.accounts.gates import audit_readers
+from onecounter.selectors import audit_accesses, audit_events
 from procedures.events import event_label
 
 PAGE_SIZE = 50
 VIEWS = ("thao-tac", "luot-xem")
 
 
+@audit_readers
 @require_GET
-@login_required
 def audit(request: HttpRequest) -> HttpResponse:
-    if not may_read_audit(request.user):
-        raise PermissionDenied(_("Nhật ký chỉ dành cho lãnh đạo UBND xã, phường và cán bộ thành phố."))
     text = request.GET.get("q", "").strip()[:80]
     showing = request.GET.get("xem") if request.GET.get("xem") in VIEWS else VIEWS[0]
     read = audit_events if showing == "thao-tac" else audit_accesses

@@ -1,6 +1,5 @@
 """The printed documents of a dossier as PDF downloads, and the public page their QR codes point to."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
@@ -8,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from egov.accounts.gates import public, signed_in
 from egov.units.selectors import holder_on
 from onecounter.documents import available_documents, issued_documents, mask_name, registered_people, render_document
 from procedures import selectors
@@ -15,7 +15,7 @@ from procedures.models import Dossier, DossierAccess, RegisterEntry, Status
 from procedures.services import dossier_access_record
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def document(request: HttpRequest, uuid, kind: str) -> HttpResponse:
@@ -30,6 +30,7 @@ def document(request: HttpRequest, uuid, kind: str) -> HttpResponse:
     return response
 
 
+@public
 @require_GET
 def verify(request: HttpRequest, uuid) -> HttpResponse:
     """What a person holding a paper needs to check it is genuine, and no personal data beyond a masked name."""

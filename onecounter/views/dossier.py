@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -15,14 +15,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only
+from egov.accounts.gates import commune_desks, workspace_officers
+from egov.accounts.jurisdiction import acting_unit_ids, reads_history_only
 from egov.accounts.models import Role
 from egov.units.selectors import holder_on
 from interconnect.models import LinkedRecord, RecordStatus
 from onecounter.forms import ActionForm, ApologyForm
 from onecounter.selectors import dossier_for_officer, may_read_audit
 from onecounter.views.interconnect import dossier_linked_records
-from onecounter.views.worklist import officer_required, worklist_tabs
+from onecounter.views.worklist import worklist_tabs
 from procedures import declarations, services
 from procedures.events import event_label
 from procedures.models import Channel, DossierAccess, FormKind, RegisterEntry, Status
@@ -179,20 +180,13 @@ def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None =
     return render(request, "onecounter/dossier.html", context, status=status)
 
 
+@workspace_officers
 @require_GET
-@officer_required
 def dossier_detail(request: HttpRequest, uuid) -> HttpResponse:
     """Everything about the dossier on one page, the next action at the top; the look is written to the audit."""
     dossier = dossier_for_officer(request.user, uuid)
     services.dossier_access_record(dossier=dossier, user=request.user, what=DossierAccess.What.DOSSIER)
     return _render_detail(request, dossier)
-
-
-def _may_act(request: HttpRequest):
-    """An account of a unit that no longer exists finds the dossiers of its unit but changes none: a 403 that says
-    why, rather than the "not your role" message."""
-    if reads_history_only(request.user):
-        raise PermissionDenied(HISTORY_ONLY_MESSAGE)
 
 
 def _back(request: HttpRequest, dossier) -> HttpResponse:
@@ -202,14 +196,13 @@ def _back(request: HttpRequest, dossier) -> HttpResponse:
     return redirect("onecounter:dossier", uuid=dossier.uuid)
 
 
+@commune_desks
 @require_POST
-@officer_required
 def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
     """Fire one transition; a missing reason shows the page again with what was typed, a lost race a message."""
     if action not in ACTION_BY_NAME:
         raise Http404
     dossier = dossier_for_officer(request.user, uuid)
-    _may_act(request)
     definition = ACTION_BY_NAME[action]
     form = _action_form(dossier, definition, request.POST)
     if form.is_valid():
@@ -230,12 +223,11 @@ def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
     return _back(request, dossier)
 
 
+@commune_desks
 @require_POST
-@officer_required
 def dossier_apology(request: HttpRequest, uuid) -> HttpResponse:
     """Issue the apology-and-new-date slip (once per dossier); the due time moves to the new day."""
     dossier = dossier_for_officer(request.user, uuid)
-    _may_act(request)
     form = ApologyForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, dossier, apology=form, status=400)

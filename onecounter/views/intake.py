@@ -2,8 +2,6 @@
 with help, then fills it in through the citizen's filing pages (`procedures.views.filing`)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,8 +9,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, reads_history_only
-from egov.accounts.models import Role, User
+from egov.accounts.gates import one_stop_desk
+from egov.accounts.models import User
 from egov.accounts.selectors import user_find_by_identifier
 from onecounter.forms_intake import IntakeForm
 from procedures import declarations
@@ -23,22 +21,6 @@ from procedures.selectors import dossier_filed_by, dossiers_filed_by, procedures
 from procedures.services import dossier_create_draft, dossier_save_draft
 
 RECEIPT_DOCUMENT = "giay-tiep-nhan"
-
-
-def one_stop_required(view):
-    """Login, then only a one-stop officer with a unit; anyone else gets a 403."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role != Role.ONE_STOP or request.user.unit_id is None:
-            raise PermissionDenied(_("Trang này dành cho cán bộ bộ phận một cửa."))
-        if reads_history_only(request.user):
-            raise PermissionDenied(HISTORY_ONLY_MESSAGE)
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _citizen_account(id_number: str) -> User | None:
@@ -75,8 +57,8 @@ def _open_draft(request: HttpRequest, cleaned: dict) -> Dossier:
     return dossier
 
 
+@one_stop_desk
 @require_http_methods(["GET", "POST"])
-@one_stop_required
 def intake_start(request: HttpRequest) -> HttpResponse:
     """Pick the procedure and the channel (and the citizen, if known); POST opens the draft at its first step."""
     form = IntakeForm(request.POST or None, procedures=procedures_active())
@@ -108,8 +90,8 @@ def _next_links(dossier: Dossier) -> list[tuple[str, str]]:
     return links
 
 
+@one_stop_desk
 @require_GET
-@one_stop_required
 def intake_done(request: HttpRequest, uuid) -> HttpResponse:
     """The receipt at the counter: the code in large type, the due time, then print or take the next dossier."""
     dossier = dossier_filed_by(request.user, uuid)

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,8 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from egov.accounts.jurisdiction import HISTORY_ONLY_MESSAGE, acting_unit_ids, reads_history_only
-from egov.accounts.models import Role
+from egov.accounts.gates import WORKSPACE_ROLES, record_readers, record_resenders
 from interconnect.models import LinkedRecord, RecordStatus
 from interconnect.selectors import (
     AGENCY_OF_ROLE,
@@ -36,29 +34,10 @@ from interconnect.selectors import (
     result_rows,
     result_summary,
 )
-from interconnect.services import LinkedRecordActionError, linked_record_resend, may_resend
-from onecounter.views.worklist import PAGE_SIZE, WORKSPACE_ROLES, worklist_tabs
+from interconnect.services import LinkedRecordActionError, linked_record_resend, may_resend, resends
+from onecounter.views.worklist import PAGE_SIZE, worklist_tabs
 from procedures.models import Agency, DossierAccess
 from procedures.services import dossier_access_record
-
-# Police and social-insurance officers read the records of their agency; their own systems do the work.
-READER_ROLES = WORKSPACE_ROLES | frozenset(AGENCY_OF_ROLE)
-# Who re-sends a failed record: the desks of the dossier's commune (services.may_resend adds "it has failed").
-RESEND_ROLES = frozenset({Role.ONE_STOP, Role.JUSTICE})
-
-
-def interconnect_reader_required(view):
-    """Login, then the officers who may read linked records; citizens get a 403."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in READER_ROLES:
-            raise PermissionDenied(_("Trang này dành cho cán bộ theo dõi hồ sơ liên thông."))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 class QueueFilterForm(forms.Form):
@@ -104,8 +83,8 @@ def _state_links(query: QueueQuery, counts: dict[str, int | None]) -> list[dict]
     return links
 
 
+@record_readers
 @require_GET
-@interconnect_reader_required
 def queue(request: HttpRequest) -> HttpResponse:
     """The linked records of the officer's jurisdiction by state, with counts and the late ones flagged."""
     user = request.user
@@ -143,13 +122,8 @@ def readable_excerpt(text: str) -> str:
         return text
 
 
-def _resender(record: LinkedRecord, user) -> bool:
-    """Whether the user is one who re-sends this record when it fails (the commune's one-stop or justice desk)."""
-    return user.role in RESEND_ROLES and record.dossier.unit_id in acting_unit_ids(user)
-
-
+@record_readers
 @require_GET
-@interconnect_reader_required
 def record_detail(request: HttpRequest, uuid) -> HttpResponse:
     """Everything about one record: what was sent, every attempt and answer, its result or reason; the look is
     written to the dossier's audit, since the payload holds personal data."""
@@ -179,7 +153,7 @@ def record_detail(request: HttpRequest, uuid) -> HttpResponse:
             "attempts": attempts,
             "callbacks": callbacks,
             "may_resend": may_resend(record, user),
-            "resender": _resender(record, user),
+            "resender": resends(record, user),
             "links_dossiers": user.role in WORKSPACE_ROLES,
         },
     )
@@ -192,17 +166,15 @@ def _back(request: HttpRequest, record: LinkedRecord) -> HttpResponse:
     return redirect("onecounter:interconnect-record", uuid=record.uuid)
 
 
+@record_resenders
 @require_POST
-@interconnect_reader_required
 def record_resend(request: HttpRequest, uuid) -> HttpResponse:
     """Send a failed record again. A second click (the record already went back to the queue) changes nothing
     and says so; anyone but the commune's one-stop or justice officer gets a 403."""
     user = request.user
     record = linked_record_for_officer(user, uuid)
-    if reads_history_only(user):
-        raise PermissionDenied(HISTORY_ONLY_MESSAGE)
-    if not _resender(record, user):
-        raise PermissionDenied(_("Chỉ cán bộ một cửa hoặc công chức tư pháp – hộ tịch của xã, phường được gửi lại."))
+    if not resends(record, user):
+        raise PermissionDenied(record_resenders.reason)
     try:
         linked_record_resend(record=record, officer=user)
     except LinkedRecordActionError as exc:

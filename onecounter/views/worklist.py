@@ -1,15 +1,13 @@
 """The officers' worklists: one page per list, with counts in the tabs, search, filters and pagination."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from egov.accounts.gates import workspace_officers
 from egov.accounts.jurisdiction import reads_history_only
 from egov.accounts.models import Role
 from onecounter.forms import WorklistFilterForm
@@ -23,22 +21,6 @@ from onecounter.selectors import (
 )
 
 PAGE_SIZE = 25
-# Police and social-insurance officers read linked records, not dossiers (the interconnect queue).
-WORKSPACE_ROLES = frozenset({Role.ONE_STOP, Role.JUSTICE, Role.LEADER, Role.DISTRICT, Role.CITY})
-
-
-def officer_required(view):
-    """Login, then only the roles that work with dossiers; citizens and agency officers get a 403."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.role not in WORKSPACE_ROLES:
-            raise PermissionDenied(_("Trang này dành cho cán bộ xử lý hồ sơ."))
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def worklist_tabs(user, current: str | None) -> list[dict]:
@@ -51,8 +33,8 @@ def worklist_tabs(user, current: str | None) -> list[dict]:
     return sorted(tabs, key=lambda tab: user.role not in tab["worklist"].roles)
 
 
+@workspace_officers
 @require_GET
-@officer_required
 def workspace(request: HttpRequest) -> HttpResponse:
     return redirect("onecounter:worklist", slug=default_worklist(request.user))
 
@@ -71,8 +53,8 @@ def _query(form: WorklistFilterForm) -> WorklistQuery:
     )
 
 
+@workspace_officers
 @require_GET
-@officer_required
 def worklist(request: HttpRequest, slug: str) -> HttpResponse:
     """One list: the dossiers most urgent first, each a link to its page where the next action waits."""
     if slug not in WORKLIST_BY_SLUG:

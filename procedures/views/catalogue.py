@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from egov.accounts.gates import public
 from procedures.models import Agency, FormKind, Procedure, ProcedureLevel
 from procedures.selectors import procedures_active
 
@@ -159,6 +160,7 @@ def catalogue_groups(procedures: list[Procedure]) -> list[CatalogueGroup]:
     return [group for group in groups if group.pages]
 
 
+@public
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
     return render(
@@ -166,6 +168,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_GET
 def procedure_detail(request: HttpRequest, slug: str) -> HttpResponse:
     procedure = get_object_or_404(procedures_active(), slug=slug)

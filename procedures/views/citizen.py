@@ -6,7 +6,6 @@ from datetime import datetime
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_fsm import can_proceed, has_transition_perm
 
 from egov.accounts.forms import PortalFormMixin
+from egov.accounts.gates import citizens, public, signed_in
 from egov.accounts.phone import MobilePhoneField
 from egov.accounts.throttle import throttle_hit, throttle_key
 from egov.accounts.web import client_ip
@@ -155,7 +155,7 @@ class LookupForm(PortalFormMixin, forms.Form):
 # --- the citizen's own dossiers --------------------------------------------------------------------------
 
 
-@login_required
+@citizens
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     dossiers = list(selectors.dossiers_of_citizen(request.user))
@@ -164,7 +164,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     return render(request, "procedures/citizen/my_dossiers.html", {"dossiers": dossiers})
 
 
-@login_required
+@citizens
 @require_GET
 def dossier_detail(request: HttpRequest, uuid) -> HttpResponse:
     dossier = selectors.dossier_of_citizen(request.user, uuid)
@@ -186,7 +186,7 @@ def dossier_detail(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@citizens
 @require_http_methods(["GET", "POST"])
 def dossier_withdraw_view(request: HttpRequest, uuid) -> HttpResponse:
     dossier = selectors.dossier_of_citizen(request.user, uuid)
@@ -215,7 +215,7 @@ def _nothing_to_supplement(request: HttpRequest, dossier: Dossier) -> HttpRespon
     return redirect("procedures:dossier-detail", uuid=dossier.uuid)
 
 
-@login_required
+@citizens
 @require_http_methods(["GET", "POST"])
 def dossier_supplement(request: HttpRequest, uuid) -> HttpResponse:
     """The officer's request, the files to replace or add, and the button that sends the dossier back."""
@@ -254,7 +254,7 @@ def dossier_supplement(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-@login_required
+@citizens
 @require_POST
 def dossier_resubmit_view(request: HttpRequest, uuid) -> HttpResponse:
     dossier = selectors.dossier_of_citizen(request.user, uuid)
@@ -269,7 +269,7 @@ def dossier_resubmit_view(request: HttpRequest, uuid) -> HttpResponse:
     return redirect("procedures:dossier-detail", uuid=dossier.uuid)
 
 
-@login_required
+@citizens
 @require_POST
 def attachment_remove_view(request: HttpRequest, uuid, pk: int) -> HttpResponse:
     dossier = selectors.dossier_of_citizen(request.user, uuid)
@@ -285,7 +285,7 @@ def attachment_remove_view(request: HttpRequest, uuid, pk: int) -> HttpResponse:
     return redirect("procedures:dossier-detail", uuid=dossier.uuid)
 
 
-@login_required
+@signed_in
 @require_GET
 @never_cache
 def attachment_download(request: HttpRequest, uuid, pk: int) -> FileResponse:
@@ -325,6 +325,7 @@ def _lookup_allowed(*, code: str, ip: str | None) -> bool:
     return all(count <= settings.DOSSIER_LOOKUP_MAX_ATTEMPTS for count in counts)
 
 
+@public
 @require_http_methods(["GET", "POST"])
 def dossier_lookup(request: HttpRequest) -> HttpResponse:
     """Code + phone → the status only. POST, so phone numbers stay out of access logs and browser history."""

@@ -8,9 +8,7 @@ import dataclasses
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from egov.accounts.gates import citizens_and_visitors, filers
 from egov.accounts.models import Role
 from egov.units.selectors import communes_search, holder_on
 from procedures import declarations
@@ -40,11 +39,6 @@ REVIEW_STEP = "kiem-tra"
 BACK_TO_REVIEW = "kiem-tra"
 # Papers handed over at the counter or by post are checked on paper; their scans are welcome, not required.
 PAPER_CHANNELS = frozenset({Channel.COUNTER, Channel.POST})
-
-
-def _citizen_only(request: HttpRequest) -> None:
-    if not request.user.is_citizen:
-        raise PermissionDenied(_("Chỉ tài khoản công dân mới nộp hồ sơ trực tuyến ở đây."))
 
 
 def _at_counter(user) -> bool:
@@ -93,14 +87,11 @@ def _receiving_unit_forms(request: HttpRequest, today: datetime.date) -> tuple[C
     return search, ReceivingUnitForm(data, day=today, matches=matches)
 
 
+@citizens_and_visitors
 def file_start(request: HttpRequest, slug: str) -> HttpResponse:
     """What the procedure asks for and where to file; POST (with a commune of today) opens a draft at the first
     step. Drafts begun at a commune abolished since say where they will be filed now."""
     procedure = get_object_or_404(procedures_active(), slug=slug)
-    if request.method == "POST" and not request.user.is_authenticated:
-        return redirect_to_login(request.path)
-    if request.user.is_authenticated:
-        _citizen_only(request)
     today = timezone.localdate()
     search, form = _receiving_unit_forms(request, today)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +125,7 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
+@filers
 def file_resume(request: HttpRequest, uuid) -> HttpResponse:
     """Back to the step where the draft was left."""
     dossier = dossier_to_edit(request.user, uuid)
@@ -156,7 +147,7 @@ def _save_draft_and_leave(request: HttpRequest, dossier: Dossier, data: dict, st
     return redirect(_start_url(request.user, dossier))
 
 
-@login_required
+@filers
 def file_step(request: HttpRequest, uuid, step: str) -> HttpResponse:
     """One page of the declaration: show it, or check the answers, save them and go on (or save and stop)."""
     dossier = dossier_to_edit(request.user, uuid)
@@ -287,8 +278,8 @@ def _uploaded(dossier: Dossier) -> set[str]:
     return set(dossier.attachments.values_list("document", flat=True))
 
 
+@filers
 @require_POST
-@login_required
 def file_attachment_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
     dossier = dossier_to_edit(request.user, uuid)
     attachment = get_object_or_404(dossier.attachments, pk=pk)
@@ -317,7 +308,7 @@ def _problems(dossier: Dossier) -> list[tuple[str, str]]:
     return problems
 
 
-@login_required
+@filers
 def file_review(request: HttpRequest, uuid) -> HttpResponse:
     """Check your answers: every section with a change link, the late notice, and the button that files."""
     dossier = dossier_to_edit(request.user, uuid)
@@ -362,8 +353,8 @@ def _file(dossier: Dossier, user, *, is_late: bool) -> None:
         dossier_submit(dossier=dossier, actor=user, is_late=is_late)
 
 
+@filers
 @require_POST
-@login_required
 def file_submit(request: HttpRequest, uuid) -> HttpResponse:
     """File the dossier (or send the supplement). A second click on a filed dossier just shows its code."""
     dossier = dossier_filed_by(request.user, uuid)
@@ -385,7 +376,7 @@ def file_submit(request: HttpRequest, uuid) -> HttpResponse:
     return redirect(_done_url(request.user, dossier))
 
 
-@login_required
+@filers
 def file_done(request: HttpRequest, uuid) -> HttpResponse:
     """The confirmation: the code in large type, what happens next and by when."""
     dossier = dossier_filed_by(request.user, uuid)

@@ -257,20 +257,22 @@ def test_an_officer_enters_a_dossier_on_the_real_date_at_the_commune_of_today(of
     assert re.fullmatch(r"00097-\d{6}-0001", dossier.code)
 
 
-def test_an_officer_of_another_commune_gets_404(client, one_stop_b, justice_a, counter_draft):
+@pytest.mark.parametrize(("persona", "status"), [("one_stop_b", 404), ("justice_a", 403)])
+def test_an_officer_of_another_commune_gets_404_and_another_desk_a_403(request, client, counter_draft, persona, status):
     urls = [
         step_url(counter_draft, "nguoi-yeu-cau"),
         reverse("procedures:file-review", kwargs={"uuid": counter_draft.uuid}),
         reverse("procedures:file-resume", kwargs={"uuid": counter_draft.uuid}),
         reverse("procedures:file-done", kwargs={"uuid": counter_draft.uuid}),
     ]
-    for user in (one_stop_b, justice_a):
-        client.force_login(user)
-        for url in urls:
-            assert client.get(url).status_code == 404, (user, url)
-        assert client.post(urls[0], ANSWERS["nguoi-yeu-cau"]).status_code == 404
-        assert submit(client, counter_draft).status_code == 404
-    client.force_login(one_stop_b)
+    client.force_login(request.getfixturevalue(persona))
+    for url in urls:
+        assert client.get(url).status_code == status, url
+    assert client.post(urls[0], ANSWERS["nguoi-yeu-cau"]).status_code == status
+    assert submit(client, counter_draft).status_code == status
+    counter_draft.refresh_from_db()
+    assert counter_draft.data == {} and counter_draft.status == Status.DRAFT
+    client.force_login(request.getfixturevalue("one_stop_b"))
     done = reverse("onecounter:intake-done", kwargs={"uuid": counter_draft.uuid})
     assert client.get(done).status_code == 404
 

@@ -132,10 +132,17 @@ def test_detail_shows_the_refusal_reason_and_no_withdraw_button(logged_in, submi
 
 
 @pytest.mark.django_db
-def test_detail_of_someone_else_is_a_404(client, submitted, other_citizen, one_stop_a):
-    for person in (other_citizen, one_stop_a):
-        client.force_login(person)
-        assert client.get(url("dossier-detail", submitted)).status_code == 404
+def test_detail_of_someone_else_is_a_404(client, submitted, other_citizen):
+    client.force_login(other_citizen)
+    assert client.get(url("dossier-detail", submitted)).status_code == 404
+
+
+def test_the_citizens_space_is_closed_to_officers(client, submitted, one_stop_a):
+    # The officer's own page of the dossier is in the workspace; here the role is refused before any dossier.
+    client.force_login(one_stop_a)
+    response = client.get(url("dossier-detail", submitted))
+    assert response.status_code == 403
+    assert "Trang này dành cho tài khoản công dân." in response.content.decode()
 
 
 # --- withdraw ----------------------------------------------------------------------------------------------
