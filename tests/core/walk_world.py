@@ -18,9 +18,10 @@ from procedures.services import dossier_approve, dossier_create_draft, dossier_s
 from reporting.models import WeeklyReport
 from tests.onecounter.conftest import advance
 from tests.procedures.conftest import make_user
+from tests.procedures.pdfs import one_page_pdf
 from tests.procedures.test_filing import procedure_of
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = one_page_pdf()
 
 
 @dataclass
