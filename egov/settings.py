@@ -43,7 +43,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems) + ".")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with its default site replaced by one that needs the second factor (egov/accounts/admin_site.py).
+    "egov.accounts.admin_apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "egov.units",
     "egov.accounts",
     "egov.workcal",
@@ -72,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "egov.accounts.middleware.OfficerSessionLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -134,6 +139,11 @@ LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=9
 # Public dossier look-up (code + phone): attempts per client address and per code within the window.
 DOSSIER_LOOKUP_MAX_ATTEMPTS = env.int("DOSSIER_LOOKUP_MAX_ATTEMPTS", default=10)
 DOSSIER_LOOKUP_WINDOW_SECONDS = env.int("DOSSIER_LOOKUP_WINDOW_SECONDS", default=600)
+# Officers' sessions (every role but the citizen's, and the admin's) end after this long idle, and this long at most.
+OFFICER_SESSION_IDLE_SECONDS = env.int("OFFICER_SESSION_IDLE_SECONDS", default=30 * 60)
+OFFICER_SESSION_MAX_SECONDS = env.int("OFFICER_SESSION_MAX_SECONDS", default=10 * 60 * 60)
+# The name authenticator apps show beside the account (docs/adr/0012-one-login-and-second-factor.md).
+OTP_TOTP_ISSUER = "Cổng dịch vụ công Hà Nội"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0 = ignore the header). Behind one
 # nginx this must be 1, or every citizen shares the proxy's address in the login throttle.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

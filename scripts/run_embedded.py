@@ -190,14 +190,27 @@ def build_children(host: str, port: int, police_port: int, social_insurance_port
 
 
 def print_banner(supervisor: Supervisor, url: str, elapsed: float) -> None:
+    from egov.accounts.models import User
+    from egov.accounts.selectors import user_must_have_second_factor
     from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
+    asking_a_code = [
+        account.username
+        for account in DEMO_ACCOUNTS
+        if user_must_have_second_factor(
+            User(role=account.role, is_staff=account.is_admin, is_superuser=account.is_admin)
+        )
+    ]
     width = max(len(account.username) for account in DEMO_ACCOUNTS)
     lines = [
         "",
         f"Ready in {elapsed:.1f} s: {url}",
         f"Admin: {url}quan-tri/   Demo logins (password {DEMO_PASSWORD}):",
         *(f"  {account.username:<{width}}  {account.role.label}" for account in DEMO_ACCOUNTS),
+        *(
+            f"  {username} also asks a 6-digit code: .venv/bin/python manage.py otp_code {username}"
+            for username in asking_a_code
+        ),
         "Press Ctrl-C to stop everything.",
         "",
     ]

@@ -1,4 +1,5 @@
-"""Shared fixtures: fast password hashing, named personas, and the headless browser."""
+"""Shared fixtures: fast password hashing, named personas, a session verified by the second factor, and the headless
+browser."""
 
 import os
 import shutil
@@ -27,6 +28,26 @@ def _no_agency_by_default(settings):
     tests that talk to an agency start their own and point these settings at it."""
     settings.INTERCONNECT_POLICE_URL = "http://127.0.0.1:9"
     settings.INTERCONNECT_SOCIAL_INSURANCE_URL = "http://127.0.0.1:9"
+
+
+def login_verified(client, user) -> None:
+    """Sign `user` in as the login's code step does: force_login alone leaves the session unverified, and the admin
+    admits only verified sessions (`user.is_verified()`)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with the second factor the admin asks."""
+    login_verified(client, admin_user)
+    return client
 
 
 def require_in_ci(what: str) -> None:

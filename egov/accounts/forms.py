@@ -1,4 +1,4 @@
-"""Forms of the account pages: registration, throttled login, and password reset by one-time code."""
+"""Forms of the account pages: registration, throttled login and its code step, and password reset by one-time code."""
 
 import datetime
 import math
@@ -8,13 +8,15 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.id_number import IdNumberField, Sex, id_number_mismatches, parse_id_number
 from egov.accounts.models import User
 from egov.accounts.phone import MobilePhoneField
-from egov.accounts.services import password_reset_code_verify
+from egov.accounts.services import password_reset_code_verify, totp_device_verify
 from egov.accounts.throttle import login_failure_record, login_locked_until
 from egov.accounts.web import client_ip
 
@@ -164,7 +166,31 @@ class CitizenRegistrationForm(PortalFormMixin, forms.Form):
         return data
 
 
-class PortalLoginForm(PortalFormMixin, AuthenticationForm):
+class LoginThrottleMixin:
+    """Refuse while the identifier or the client's address is locked, and count each failure (`throttle.py`): the
+    password step and the code step share the counters, so five wrong answers of either kind lock the account."""
+
+    request: HttpRequest | None
+    error_messages: dict
+
+    def raise_if_locked(self, identifier: str) -> None:
+        until = login_locked_until(identifier=identifier, client_ip=client_ip(self.request))
+        if until is None:
+            return
+        retry_at = timezone.localtime(datetime.datetime.fromtimestamp(until, tz=datetime.UTC))
+        raise ValidationError(
+            self.error_messages["throttled"],
+            code="throttled",
+            params={"time": retry_at.strftime("%H:%M"), "minutes": max(1, math.ceil((until - time.time()) / 60))},
+        )
+
+    def failure_record(self, identifier: str) -> None:
+        login_failure_record(identifier=identifier, client_ip=client_ip(self.request))
+        # Say so at once when this failure was the one that locked the account.
+        self.raise_if_locked(identifier)
+
+
+class PortalLoginForm(LoginThrottleMixin, PortalFormMixin, AuthenticationForm):
     """Log in by ID number, phone or username; refused while the identifier or the address is locked."""
 
     error_messages = {
@@ -190,27 +216,57 @@ class PortalLoginForm(PortalFormMixin, AuthenticationForm):
         # The hint is set after the mixin ran, so tie it to the input here.
         self.fields["username"].widget.attrs["aria-describedby"] = f"{self['username'].auto_id}_hint"
 
-    def _raise_if_locked(self, identifier: str) -> None:
-        until = login_locked_until(identifier=identifier, client_ip=client_ip(self.request))
-        if until is None:
-            return
-        retry_at = timezone.localtime(datetime.datetime.fromtimestamp(until, tz=datetime.UTC))
-        raise ValidationError(
-            self.error_messages["throttled"],
-            code="throttled",
-            params={"time": retry_at.strftime("%H:%M"), "minutes": max(1, math.ceil((until - time.time()) / 60))},
-        )
-
     def clean(self) -> dict:
         identifier = self.cleaned_data.get("username") or ""
-        self._raise_if_locked(identifier)
+        self.raise_if_locked(identifier)
         try:
             return super().clean()
         except ValidationError:
-            login_failure_record(identifier=identifier, client_ip=client_ip(self.request))
-            # Say so at once when this failure was the one that locked the account.
-            self._raise_if_locked(identifier)
+            self.failure_record(identifier)
             raise
+
+
+class TotpCodeForm(LoginThrottleMixin, PortalFormMixin, forms.Form):
+    """The 6-digit code of the authenticator app: the login's second step, and the confirmation of an enrolment."""
+
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        help_text=_(
+            "Mã xác thực gồm 6 chữ số trong ứng dụng xác thực (Google Authenticator, Microsoft Authenticator…). "
+            "Mã đổi sau mỗi 30 giây."
+        ),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={"required": _("Nhập mã xác thực 6 chữ số đang hiện trong ứng dụng.")},
+    )
+    error_messages = {
+        "wrong": _("Mã xác thực chưa đúng hoặc đã hết hạn. Nhập mã đang hiện trong ứng dụng (mã đổi sau mỗi 30 giây)."),
+        "throttled": _("Bạn đã nhập sai quá nhiều lần. Hãy thử lại sau %(time)s (khoảng %(minutes)s phút nữa)."),
+    }
+
+    def __init__(self, data=None, *, request: HttpRequest, user: User, device: TOTPDevice) -> None:
+        super().__init__(data)
+        self.request, self.user, self.device = request, user, device
+        self.verified_device: TOTPDevice | None = None
+
+    def clean_code(self) -> str:
+        # Apps show the code as "123 456"; people type it either way.
+        code = "".join(self.cleaned_data["code"].split())
+        if len(code) != 6 or not code.isdigit():
+            raise ValidationError(_("Mã xác thực gồm đúng 6 chữ số. Nhập các chữ số đang hiện trong ứng dụng."))
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # Counted under the account's own username, whichever identifier was typed at the password step.
+        self.raise_if_locked(self.user.username)
+        if "code" not in data:
+            return data
+        self.verified_device = totp_device_verify(user=self.user, device=self.device, token=data["code"])
+        if self.verified_device is None:
+            self.failure_record(self.user.username)
+            self.add_error("code", self.error_messages["wrong"])
+        return data
 
 
 class PasswordResetRequestForm(PortalFormMixin, forms.Form):

@@ -1,9 +1,10 @@
-"""Reads of accounts: find the account a citizen or officer means by the identifier they typed."""
+"""Reads of accounts: the account a person means by the identifier they typed, and its second factor."""
 
 from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.id_number import normalize_id_number
-from egov.accounts.models import User
+from egov.accounts.models import Role, User
 from egov.accounts.phone import looks_like_phone, normalize_phone
 
 
@@ -36,3 +37,18 @@ def login_identifier_key(identifier: str) -> str:
     if len(number) == 12 and number.isdigit():
         return number
     return identifier.lower()
+
+
+def user_must_have_second_factor(user: User) -> bool:
+    """The admin's staff and the city's staff reach every commune's records: a password alone is not enough."""
+    return user.is_staff or user.is_superuser or user.role == Role.CITY
+
+
+def user_totp_device(user: User) -> TOTPDevice | None:
+    """The authenticator app the account confirmed, if any (the portal enrols one per account)."""
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("pk").first()
+
+
+def user_needs_second_factor(user: User) -> bool:
+    """Whether the login asks a code after the password: always for those who must, and for officers who enrolled."""
+    return user_must_have_second_factor(user) or user_totp_device(user) is not None

@@ -1,4 +1,5 @@
-"""Writes of accounts: citizen registration and password reset by a one-time code sent by SMS and e-mail."""
+"""Writes of accounts: citizen registration, password reset by a one-time code sent by SMS and e-mail, and the
+authenticator app of the second login step."""
 
 import datetime
 import logging
@@ -9,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.models import Role, User
 from egov.accounts.selectors import user_find_by_identifier
@@ -136,3 +139,22 @@ def password_reset_complete(*, user: User, new_password: str) -> None:
     cache.delete_many([_code_key(user), _attempts_key(user)])
     for identifier in filter(None, [user.username, user.id_number, user.phone]):
         login_failures_clear(identifier=identifier)
+
+
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """The authenticator app the account is enrolling: one unconfirmed device, kept across page loads so that the
+    QR code on the page stays the one the officer scanned."""
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name=_("Ứng dụng xác thực"), confirmed=False)
+
+
+def totp_device_verify(*, user: User, device: TOTPDevice, token: str) -> TOTPDevice | None:
+    """The device if `token` is its current code (each code is accepted once); the first right code of an enrolling
+    device confirms it."""
+    with transaction.atomic():
+        # django-otp locks the device row, so two requests cannot both spend the same code.
+        verified = verify_token(user, device.persistent_id, token)
+        if verified is not None and not verified.confirmed:
+            verified.confirmed = True
+            verified.save(update_fields=["confirmed"])
+    return verified

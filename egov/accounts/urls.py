@@ -8,6 +8,8 @@ from egov.accounts.gates import public
 app_name = "accounts"
 urlpatterns = [
     path("dang-nhap/", public(views.PortalLoginView.as_view()), name="login"),
+    path("dang-nhap/ma-xac-thuc/", views.login_code, name="login-code"),
+    path("dang-nhap-hai-buoc/", views.otp_enrol, name="otp-enrol"),
     path("dang-xuat/", public(auth_views.LogoutView.as_view()), name="logout"),
     path("dang-ky/", views.register, name="register"),
     path("quen-mat-khau/", views.password_reset_request, name="password-reset"),

@@ -17,6 +17,7 @@ from kombu import Connection
 from egov.accounts.gates import public, signed_in
 from egov.accounts.jurisdiction import COMMUNE_ROLES, reads_history_only
 from egov.accounts.models import Role
+from egov.accounts.selectors import user_totp_device
 from egov.units.models import AdministrativeUnit
 from procedures.selectors import procedures_active
 
@@ -216,7 +217,11 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/officer_home.html",
-        {"unit": unit, "page": officer_home_page(request.user)},
+        {
+            "unit": unit,
+            "page": officer_home_page(request.user),
+            "second_factor_on": user_totp_device(request.user) is not None,
+        },
     )
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
 from tests.accounts.conftest import CITIZEN_ID, PASSWORD
+from tests.conftest import login_verified
 
 UNIT_FOR_LEVEL = {"commune": "hong_ha", "district": "ba_dinh", "city": "city"}
 
@@ -54,7 +55,7 @@ def test_a_citizen_has_no_unit(units):
 @pytest.fixture
 def city_admin(client, units):
     admin = User.objects.create_superuser("so.tttt", PASSWORD, full_name="Cán bộ Sở", unit=units["city"])
-    client.force_login(admin)
+    login_verified(client, admin)
     return client
 
 

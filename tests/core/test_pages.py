@@ -25,7 +25,8 @@ from tests.interconnect.conftest import *  # noqa: F403
 
 # Views that are Django's own and guard themselves; anything else must declare a gate.
 UNGATED_NAMESPACES = {
-    "admin": "the admin site checks is_staff in admin_view and sends others to its own login",
+    "admin": "the admin site admits verified staff in admin_view and sends others through its login URL to the "
+    "portal's login (tests/accounts/test_admin_login.py)",
 }
 UNGATED_NAMES = {
     "set_language": "Django's i18n view: anyone may choose the language, it changes nothing but a cookie",
@@ -189,6 +190,8 @@ def every_variant(name: str, expected: dict) -> dict[str, dict]:
 EXPECTED: dict[str, dict[str, dict]] = {
     "set_language": one(row(302)),
     "accounts:login": one(row(302, anonymous=200)),
+    "accounts:login-code": one(row(302)),  # without a password first, back to the login
+    "accounts:otp-enrol": one(private(200, **each(CITIZENS, 403))),
     "accounts:logout": one(row(405)),
     "accounts:register": one(row(302, anonymous=200)),
     "accounts:password-reset": one(row(200)),

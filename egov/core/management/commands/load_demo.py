@@ -14,9 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.id_number import Sex
 from egov.accounts.models import Role, User
+from egov.accounts.selectors import user_must_have_second_factor
 from egov.units.models import AdministrativeUnit, UnitLevel, UnitSuccession
 from egov.workcal.calendar import WorkingCalendar, get_calendar
 from procedures import declarations, services
@@ -28,6 +30,10 @@ from reporting.services import rollups_rebuild
 
 # Printed by `make run`; demo accounts exist only in the embedded set-up, never in production data.
 DEMO_PASSWORD = "demo12345"
+# The authenticator key of the demo accounts that must have a second factor (the city's, which is also the admin),
+# published like the password: its bytes spell "demo-only-not-secret". `manage.py otp_code thanhpho.hanoi` prints
+# the code an app would show.
+DEMO_TOTP_KEY = b"demo-only-not-secret".hex()
 # Generated dossiers over two years and a month (from the first day of last month, two years back, so that last month
 # compares with its own month two years before), so that the reports look lived in on both sides of the reform: two
 # thirds across the city, one third in the demo area (Quận Ba Đình before the reform, the communes that hold its
@@ -93,7 +99,8 @@ def demo_unit(level: str, code: str, *, on: date | None = None) -> Administrativ
 
 
 def demo_account_save(account: DemoAccount, *, password_hash: str) -> User:
-    """Create or update one demo account with the given hash of DEMO_PASSWORD, validated like a form would."""
+    """Create or update one demo account with the given hash of DEMO_PASSWORD, validated like a form would; an account
+    that must have a second factor gets the demo authenticator key, confirmed."""
     user = User.objects.filter(username=account.username).first() or User(username=account.username)
     user.full_name = account.full_name
     user.role = account.role
@@ -108,6 +115,8 @@ def demo_account_save(account: DemoAccount, *, password_hash: str) -> User:
     # The demo data must pass the same checks as real accounts (ID number structure, role and unit level).
     user.full_clean()
     user.save()
+    if user_must_have_second_factor(user):
+        TOTPDevice.objects.update_or_create(user=user, name="Demo", defaults={"key": DEMO_TOTP_KEY, "confirmed": True})
     return user
 
 
