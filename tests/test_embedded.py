@@ -134,6 +134,7 @@ def test_everything_runs_a_task_crosses_the_file_system_broker_and_one_ctrl_c_st
     output = run.output()
     assert f"http://127.0.0.1:{run.port}/" in output
     assert "001090012345" in output and "thanhpho.hanoi" in output  # the demo logins are printed
+    assert "manage.py otp_code thanhpho.hanoi" in output  # and how the city account gets its second factor
     assert set(run.child_pids()) == set(CHILDREN)
 
     assert get_json(f"http://127.0.0.1:{run.port}/healthz") == (

@@ -2,16 +2,19 @@
 before, reading history), able to log in, a fortnight of dossiers at Phường Hồng Hà written by the real services,
 however often and whenever it runs, and two years of generated dossiers on both sides of the 2025 reform."""
 
+import io
 from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.jurisdiction import reads_history_only
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
-from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD
+from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD, DEMO_TOTP_KEY
 from egov.notifications import gateway
 from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.workcal.calendar import get_calendar
@@ -88,6 +91,20 @@ def test_each_account_logs_in_with_the_demo_password(demo_loaded, client):
     for account in DEMO_ACCOUNTS:
         assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
         client.logout()
+
+
+def test_the_city_account_signs_in_with_the_code_that_otp_code_prints(demo_loaded, client):
+    """The city account is also the admin: it asks a second factor, whose demo key a newcomer can use at once."""
+    assert list(TOTPDevice.objects.values_list("user__username", "key", "confirmed")) == [
+        ("thanhpho.hanoi", DEMO_TOTP_KEY, True)
+    ]
+    response = client.post(reverse("accounts:login"), {"username": "thanhpho.hanoi", "password": DEMO_PASSWORD})
+    assert response.url == reverse("accounts:login-code")
+    printed = io.StringIO()
+    call_command("otp_code", "thanhpho.hanoi", stdout=printed)
+
+    assert client.post(response.url, {"code": printed.getvalue().strip()}).status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_the_citizen_also_logs_in_with_id_number_or_phone(demo_loaded, client):
