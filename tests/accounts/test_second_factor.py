@@ -32,7 +32,7 @@ def enrol(user: User) -> TOTPDevice:
 
 def shown_key(page: str) -> str:
     """The key the enrolment page shows for typing by hand."""
-    return re.search(r"Khóa thiết lập: </span>([A-Z2-7 ]+)</p>", page).group(1)
+    return re.search(r"<span id=\"otp-key\">([A-Z2-7 ]+)</span>", page).group(1)
 
 
 def wrong(code: str) -> str:
