@@ -114,3 +114,14 @@ def test_the_admin_logout_still_signs_out(client, superuser):
     assert response.status_code == 302
     assert logged_in_user_id(client) is None
     assert client.get(USERS).url.startswith(ADMIN_LOGIN)
+
+
+def test_the_admin_lists_the_authenticator_apps_to_reset_a_lost_phone(admin_client, superuser):
+    devices = reverse("admin:otp_totp_totpdevice_changelist")
+    page = admin_client.get(devices)
+    assert page.status_code == 200
+    assert "Điện thoại" in page.content.decode()  # the administrator's app, by the name it was given
+    device = TOTPDevice.objects.get(user=superuser)
+    response = admin_client.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=superuser).exists()
