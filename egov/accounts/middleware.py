@@ -12,6 +12,19 @@ from django.utils.translation import gettext as _
 
 SESSION_STARTED_KEY = "officer_session_started"
 SESSION_SEEN_KEY = "officer_session_seen"
+# The last request is written down at most once a minute, so a page costs no session write: the idle limit may then
+# end a session up to a minute early.
+SEEN_GRANULARITY_SECONDS = 60
+
+
+def _limited(user) -> bool:
+    return user.is_officer or user.is_staff
+
+
+def officer_session_start(sender, request: HttpRequest, user, **kwargs) -> None:
+    """Start both clocks at the login (connected to `user_logged_in` by the app), inside the login's own write."""
+    if _limited(user):
+        request.session[SESSION_STARTED_KEY] = request.session[SESSION_SEEN_KEY] = time.time()
 
 
 def _expiry_message(*, idle: float, total: float) -> str | None:
@@ -35,11 +48,13 @@ class OfficerSessionLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and (user.is_officer or user.is_staff):
+        if user.is_authenticated and _limited(user):
             now = time.time()
             session = request.session
+            # A session from before these limits starts its clocks now.
             started = session.setdefault(SESSION_STARTED_KEY, now)
-            message = _expiry_message(idle=now - session.get(SESSION_SEEN_KEY, now), total=now - started)
+            seen = session.setdefault(SESSION_SEEN_KEY, now)
+            message = _expiry_message(idle=now - seen, total=now - started)
             if message:
                 logout(request)
                 messages.warning(request, message)
@@ -47,5 +62,6 @@ class OfficerSessionLimitMiddleware:
                 if request.method == "GET":
                     return redirect_to_login(request.get_full_path())
                 return redirect(settings.LOGIN_URL)
-            session[SESSION_SEEN_KEY] = now
+            if now - seen >= SEEN_GRANULARITY_SECONDS:
+                session[SESSION_SEEN_KEY] = now
         return self.get_response(request)

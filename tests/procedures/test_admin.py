@@ -7,6 +7,7 @@ from django.urls import reverse
 from egov.accounts.models import User
 from procedures.models import Dossier, DossierAccess, Status
 from procedures.services import dossier_access_record, dossier_receive, dossier_submit
+from tests.conftest import login_verified
 
 DOSSIERS = reverse("admin:procedures_dossier_changelist")
 PROCEDURES = reverse("admin:procedures_procedure_changelist")
@@ -14,7 +15,7 @@ PROCEDURES = reverse("admin:procedures_procedure_changelist")
 
 @pytest.fixture
 def city_admin(client, db):
-    client.force_login(User.objects.create_superuser("so.tttt", "x", full_name="Cán bộ Sở"))
+    login_verified(client, User.objects.create_superuser("so.tttt", "x", full_name="Cán bộ Sở"))
     return client
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from egov.accounts.models import User
 from egov.units.models import AdministrativeUnit, UnitLevel, UnitSuccession
+from tests.conftest import login_verified
 from tests.units.conftest import run_command
 
 CHANGELIST = reverse("admin:units_administrativeunit_changelist")
@@ -13,7 +14,7 @@ CHANGELIST = reverse("admin:units_administrativeunit_changelist")
 @pytest.fixture
 def city_admin(client, hanoi_legacy):
     user = User.objects.create_superuser("so-tttt", "x", full_name="Cán bộ Sở")
-    client.force_login(user)
+    login_verified(client, user)
     return client
 
 
