@@ -22,7 +22,7 @@ from egov.notifications.services import (
     notifications_sweep,
 )
 from procedures.services import dossier_submit
-from tests.conftest import require_in_ci
+from tests.conftest import login_verified, require_in_ci
 from tests.procedures.test_concurrency import race
 
 pytestmark = pytest.mark.django_db
@@ -246,7 +246,7 @@ def test_staff_see_a_failed_message_and_send_it_again_from_the_admin(
     Notification.objects.filter(pk=queued[SMS].pk).update(
         state=FAILED, attempts=MAX_ATTEMPTS, next_attempt_at=None, last_error="SMS gateway answered 503"
     )
-    client.force_login(get_user_model().objects.create_superuser("so.tttt", "x", full_name="Cán bộ Sở"))
+    login_verified(client, get_user_model().objects.create_superuser("so.tttt", "x", full_name="Cán bộ Sở"))
     changelist = reverse("admin:notifications_notification_changelist")
 
     page = client.get(changelist, {"state__exact": FAILED}).content.decode()
