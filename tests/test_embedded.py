@@ -93,8 +93,12 @@ class EmbeddedRun:
         return {name: int(pid) for name, pid in re.findall(r"started (\w+) \(pid (\d+)\)", self.output())}
 
     def wait_ready(self) -> None:
+        # The banner's last line: the logins are printed after "Ready in", one line at a time.
         wait_for(
-            lambda: "Ready in" in self.output() or self.process.poll() is not None, timeout=90, what="ready", log=self
+            lambda: "Press Ctrl-C to stop everything." in self.output() or self.process.poll() is not None,
+            timeout=90,
+            what="ready",
+            log=self,
         )
         assert self.process.poll() is None, self.output()
 
