@@ -307,11 +307,17 @@ if REPORTING_ONLINE_RATE_BASE not in ("all", "online_procedures"):
 # Who receives the weekly report by e-mail, besides the city staff accounts (comma-separated addresses).
 REPORTING_WEEKLY_EXTRA_RECIPIENTS = env.list("REPORTING_WEEKLY_EXTRA_RECIPIENTS", default=[])
 
+# Logging. A PermissionDenied is logged by django.request as one line (user id, path, status), not a traceback:
+# thousands of expected refusals must not hide the real errors, whose 500s keep their traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"permission_denied_one_line": {"()": "egov.core.logfilters.PermissionDeniedOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # pypdf warns about every repair it makes while reading a damaged upload; the upload check decides.
-    "loggers": {"pypdf": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"filters": ["permission_denied_one_line"]},
+        # pypdf warns about every repair it makes while reading a damaged upload; the upload check decides.
+        "pypdf": {"level": "ERROR"},
+    },
 }
