@@ -70,7 +70,8 @@ def chromium_paths() -> tuple[str, str]:
 def browser(chromium_paths, live_server):
     """A headless Chromium at a phone-sized window, started with the offline flags this machine needs.
 
-    Use `browser.get(live_server.url + path)`; screenshots go to ./screenshots when SCREENSHOTS=1.
+    Use `browser.get(live_server.url + path)`; screenshots go to ./screenshots when SCREENSHOTS=1. The test fails
+    if the Content-Security-Policy refused anything on any page it loaded (Chromium says so in its console).
     """
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
@@ -98,6 +99,7 @@ def browser(chromium_paths, live_server):
         options.add_argument(flag)
     # Headless Chromium ignores --lang; the Accept-Language header comes from this preference.
     options.add_experimental_option("prefs", {"intl.accept_languages": "vi,en"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     driver.implicitly_wait(3)
     # Headless Chromium may still send "en-US"; a Vietnamese phone or office PC sends "vi".
@@ -105,8 +107,15 @@ def browser(chromium_paths, live_server):
     driver.execute_cdp_cmd("Network.setUserAgentOverride", {"userAgent": user_agent, "acceptLanguage": "vi"})
     try:
         yield driver
+        refused = [entry["message"] for entry in driver.get_log("browser") if CSP_REFUSAL in entry["message"]]
     finally:
         driver.quit()
+    assert not refused, "the Content-Security-Policy refused:\n" + "\n".join(refused)
+
+
+# How Chromium's console reports what the Content-Security-Policy refused, as a SEVERE message ("Applying inline
+# style violates the following Content Security Policy directive …"; older versions: "Refused to …").
+CSP_REFUSAL = "Content Security Policy"
 
 
 def save_screenshot(driver, name: str) -> None:

@@ -17,6 +17,7 @@ from reporting.dashboards import unit_trend
 from reporting.periods import Period
 from reporting.selectors import Figures, unit_figures
 from tests.reporting.test_views import unit_url
+from tests.test_csp import blocked_by_csp
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -124,6 +125,17 @@ def test_the_page_loads_no_script_and_nothing_from_elsewhere(client, dashboard_w
     assert page.count("<svg") >= 3
     outside = re.findall(r'(?:src|href)="(https?:)?//[^"]*"', page)
     assert not outside
+
+
+def test_the_page_and_its_charts_hold_nothing_the_content_security_policy_blocks(
+    client, dashboard_world, city_staff, city
+):
+    client.force_login(city_staff)
+    response = client.get(unit_url(city))
+    assert "Content-Security-Policy" in response.headers
+    page = response.content.decode()
+    assert page.count("<svg") >= 3
+    assert blocked_by_csp(page) == []
 
 
 def test_a_period_across_the_reform_has_a_rates_chart_for_each_part(client, dashboard_world_2026, city_staff, city):
