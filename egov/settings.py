@@ -288,9 +288,19 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS in production, behind the TLS reverse proxy of docs/deployment.md, which sets X-Forwarded-Proto.
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Asked straight at gunicorn in plain HTTP inside the compose network, with no proxy in between: the container's
+    # health check, and the agency simulators' callbacks (signed). From outside, everything comes through the proxy,
+    # which itself sends port 80 to HTTPS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^lien-thong/goi-lai/"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Preloading is hard to undo (browsers ship the list): only on the domain owner's explicit decision.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
 # Content-Security-Policy, in every environment so the browser tests run under it. Everything comes from the
 # portal's own origin; an inline <script> or <style> runs only with the request's nonce ({% csp_nonce_attr %}),

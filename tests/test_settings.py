@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
@@ -16,11 +17,16 @@ SAFE = {
 }
 
 
-def load_settings(**overrides: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+def run_with_settings(code: str, **overrides: str) -> subprocess.CompletedProcess:
+    """Runs `code` after django.setup() in a new process whose settings come from these environment variables."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_"))}
     env.update(DJANGO_SETTINGS_MODULE="egov.settings", **overrides)
-    code = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG)"
+    code = "import django\nfrom django.conf import settings\ndjango.setup()\n" + textwrap.dedent(code)
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+
+
+def load_settings(expression: str = "settings.DEBUG", **overrides: str) -> subprocess.CompletedProcess:
+    return run_with_settings(f"print({expression})", **overrides)
 
 
 def test_production_with_safe_settings_starts():
@@ -55,6 +61,55 @@ def test_development_defaults_start_with_debug():
     result = load_settings()
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+HTTPS_SETTINGS = (
+    "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+    "settings.SECURE_HSTS_PRELOAD, settings.SECURE_PROXY_SSL_HEADER"
+)
+
+
+def test_production_redirects_to_https_and_asks_for_it_a_year_long_by_default():
+    result = load_settings(HTTPS_SETTINGS, **SAFE)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True 31536000 True False ('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_production_https_settings_follow_the_environment():
+    overrides = {
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "300",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": "false",
+        "SECURE_HSTS_PRELOAD": "true",
+    }
+    result = load_settings(HTTPS_SETTINGS, **SAFE, **overrides)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False 300 False True ('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_production_behind_the_proxy_redirects_plain_http_but_not_the_health_check():
+    """The proxy says X-Forwarded-Proto: https for what came in over TLS. The container's health check and the
+    simulators' callbacks come straight to gunicorn in plain HTTP inside the compose network and get their answer
+    (here: the unsigned callback refused), not a redirect."""
+    result = run_with_settings(
+        """
+        from django.test import Client
+        client = Client(HTTP_HOST="dichvucong.example.vn")
+        plain = client.get("/")
+        print(plain.status_code, plain.headers["Location"])
+        print(client.get("/healthz").status_code)
+        print(client.post("/lien-thong/goi-lai/police/", data="{}", content_type="application/json").status_code)
+        print(client.get("/healthz", headers={"X-Forwarded-Proto": "https"}).headers["Strict-Transport-Security"])
+        """,
+        **SAFE,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "301 https://dichvucong.example.vn/",
+        "200",
+        "403",
+        "max-age=31536000; includeSubDomains",
+    ]
 
 
 def show_jit(**overrides: str) -> str:
