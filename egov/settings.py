@@ -145,7 +145,7 @@ DOSSIER_LOOKUP_WINDOW_SECONDS = env.int("DOSSIER_LOOKUP_WINDOW_SECONDS", default
 # Officers' sessions (every role but the citizen's, and the admin's) end after this long idle, and this long at most.
 OFFICER_SESSION_IDLE_SECONDS = env.int("OFFICER_SESSION_IDLE_SECONDS", default=30 * 60)
 OFFICER_SESSION_MAX_SECONDS = env.int("OFFICER_SESSION_MAX_SECONDS", default=10 * 60 * 60)
-# The name authenticator apps show beside the account (docs/adr/0015-one-login-and-second-factor.md).
+# The name authenticator apps show beside the account (docs/adr/0016-one-login-and-second-factor.md).
 OTP_TOTP_ISSUER = "Cổng dịch vụ công Hà Nội"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0 = ignore the header). Behind one
 # nginx this must be 1, or every citizen shares the proxy's address in the login throttle.

@@ -40,7 +40,7 @@ RESET_SESSION_KEY = "password_reset_identifier"
 
 
 class PortalLoginView(LoginView):
-    """The one login of the portal and of its admin: the password, then for some accounts a code (ADR 0015)."""
+    """The one login of the portal and of its admin: the password, then for some accounts a code (ADR 0016)."""
 
     form_class = PortalLoginForm
     redirect_authenticated_user = True

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from selenium.webdriver.common.by import By
 
 from egov.workcal.calendar import get_calendar
@@ -110,13 +112,18 @@ def main_text(browser) -> str:
     return browser.find_element(By.TAG_NAME, "main").text
 
 
-def log_in(browser, live_server, identifier: str, landing: str) -> None:
-    """Log in through the login page as a person does, and wait for the page the portal sends them to."""
+def log_in(browser, live_server, identifier: str, landing: str, *, device: TOTPDevice | None = None) -> None:
+    """Log in through the login page as a person does, and wait for the page the portal sends them to. An account
+    with an authenticator app (`device`) types its current code on the second step, as city staff must."""
     browser.get(live_server.url + reverse("accounts:login"))
     wait_for_heading(browser, "Đăng nhập")
     browser.find_element(By.ID, "id_username").send_keys(identifier)
     browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    if device is not None:
+        wait_for_heading(browser, "Nhập mã xác thực")
+        browser.find_element(By.ID, "id_code").send_keys(f"{TOTP(device.bin_key).token():06d}")
+        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
     wait_for_heading(browser, landing)
 
 

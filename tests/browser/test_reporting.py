@@ -13,6 +13,7 @@ import time
 from datetime import date
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -26,6 +27,11 @@ from tests.reporting.conftest import *  # noqa: F403
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PICTURES = bool(os.environ.get("SCREENSHOTS"))
+
+
+def enrolled(user) -> TOTPDevice:
+    """City staff sign in with a code: their authenticator app, set up before the test."""
+    return TOTPDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
 
 
 def check(browser, name: str) -> None:
@@ -66,7 +72,7 @@ def test_city_staff_drill_from_the_city_to_a_commune(browser, live_server, dashb
     late = old_unit("002", "Quận Hoàn Kiếm", UnitKind.URBAN_DISTRICT, UnitLevel.DISTRICT, city)
     UnitRollout.objects.create(unit=late, trial_start=date(2024, 12, 1), official_start=date(2025, 1, 6))
     viewport(browser, DESK)
-    log_in(browser, live_server, city_staff.username, "Trang cán bộ")
+    log_in(browser, live_server, city_staff.username, "Trang cán bộ", device=enrolled(city_staff))
     follow(browser, "Báo cáo", "Thành phố Hà Nội – Tháng 12/2024", within="header")
     rows = {row[0]: row for row in table_rows(browser, "tong-hop")}
     assert rows["Quận Ba Đình"][1:4] == ["4", "2", "50,0\xa0%"]
@@ -192,7 +198,7 @@ def test_city_staff_read_both_sides_of_the_reform_at_the_real_date(browser, live
     from tests.reporting.test_views import unit_url
 
     viewport(browser, DESK)
-    log_in(browser, live_server, city_staff.username, "Trang cán bộ")
+    log_in(browser, live_server, city_staff.username, "Trang cán bộ", device=enrolled(city_staff))
 
     # November 2026: today's communes under the city, their rollout inherited from the old districts.
     browser.get(live_server.url + unit_url(city, kind="month", date="01/11/2026"))
