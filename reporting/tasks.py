@@ -5,7 +5,8 @@ from datetime import date
 from celery import shared_task
 from django.db import OperationalError
 
-from reporting import services, weekly
+from reporting import services
+from reporting.weekly.delivery import weekly_report_generate
 
 
 @shared_task(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
@@ -20,5 +21,5 @@ def weekly_report(week_start: str | None = None) -> int:
     """The weekly PDF report of last week (or of the week starting on `week_start`, yyyy-mm-dd): rollups brought
     up to date first, then the report written, kept and e-mailed (beat, Monday 06:00). Returns the report's id."""
     services.rollups_refresh()
-    report = weekly.weekly_report_generate(week_start=date.fromisoformat(week_start) if week_start else None)
+    report = weekly_report_generate(week_start=date.fromisoformat(week_start) if week_start else None)
     return report.pk

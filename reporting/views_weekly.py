@@ -11,7 +11,7 @@ from egov.accounts.gates import weekly_reports
 
 from .models import WeeklyReport
 from .periods import period_of
-from .weekly import file_name
+from .weekly.delivery import file_name
 
 PAGE_SIZE = 52
 

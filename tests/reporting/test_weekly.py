@@ -21,7 +21,8 @@ from reporting.models import DirtyDossier, WeeklyReport
 from reporting.periods import period_of
 from reporting.selectors import unit_figures
 from reporting.services import rollups_refresh
-from reporting.weekly import count, percent, week_before, weekly_data, weekly_report_generate
+from reporting.weekly.delivery import weekly_report_generate
+from reporting.weekly.figures import count, percent, week_before, weekly_data
 from tests.onecounter.conftest import advance
 from tests.onecounter.test_documents import _tool
 from tests.procedures.conftest import make_user, old_unit
