@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from egov.units.models import UnitLevel
-from egov.workcal.calendar import get_calendar
+from egov.workcal.calendar import WorkingCalendar, get_calendar
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import ONLINE_CHANNELS, Dossier, Status
 
@@ -155,65 +155,127 @@ def fact_compute(dossier: Dossier, *, starts: dict[int, date]) -> DossierFact | 
     """The fact of a dossier annotated by `fact_sources`, or None when the reports do not count it: before the
     official start that applies to its unit (`starts`, by unit id: egov.units.selectors.official_starts)."""
     calendar = get_calendar()
-    received = dossier.received_at is not None
-    if received:
-        counted_from = dossier.submitted_at if dossier.channel in ONLINE_CHANNELS and dossier.submitted_at else None
-        receipt = calendar.receipt_start(counted_from or dossier.received_at)
-    elif dossier.status == Status.REFUSED and dossier.submitted_at:
-        receipt = calendar.receipt_start(dossier.submitted_at)
-    else:
+    receipt = _receipt_moment(dossier, calendar)
+    if receipt is None or not _counted(dossier, receipt_day=_day(receipt), starts=starts):
         return None
-    receipt_day = _day(receipt)
-    official_start = starts.get(dossier.unit_id)
-    if official_start is None or receipt_day < official_start:
-        return None
-    # A commune under a district (before the 2025 reform) counts at the district and the city; one directly under
-    # the city, at the city.
-    parent = dossier.unit.parent
-    district = parent if parent.level == UnitLevel.DISTRICT else None
     fact = DossierFact(
         dossier_id=dossier.pk,
-        unit_id=dossier.unit_id,
-        district_id=district.pk if district else None,
-        city_id=district.parent_id if district else parent.pk,
+        **_counting_units(dossier),
         procedure_id=dossier.procedure_id,
         channel=dossier.channel,
-        receipt_day=receipt_day,
+        receipt_day=_day(receipt),
     )
-    if not received:
+    if dossier.received_at is None:
         fact.refused_day = _day(dossier.refuse_at or dossier.finished_at)
         return fact
-    fact.received_day = receipt_day
-    if dossier.due_at and dossier.status != Status.NEEDS_SUPPLEMENT:
-        fact.due_at = dossier.due_at
-        fact.due_day = _day(dossier.due_at)
-    resolved_at = None
-    if dossier.status in (Status.RESULT_READY, Status.DELIVERED) and dossier.settle_at:
-        resolved_at = dossier.settle_at
-    elif dossier.status == Status.REJECTED and dossier.reject_at:
-        resolved_at, fact.rejected = dossier.reject_at, True
-    if resolved_at:
-        # Received after 15:00, a dossier counts from the next working day, yet may be resolved (or withdrawn) that
-        # evening: it cannot leave the stock in progress before it entered it, or the stock would go negative.
-        fact.resolved_day = max(_day(resolved_at), receipt_day)
-        fact.timeliness = timeliness(resolved_at, dossier.due_at)
-        fact.processing_days = max(Decimal(0), calendar.working_time_between(receipt, resolved_at)).quantize(TWO_PLACES)
-    if dossier.status == Status.WITHDRAWN and dossier.withdraw_at:
-        fact.withdrawn_day = max(_day(dossier.withdraw_at), receipt_day)
+    fact.received_day = fact.receipt_day
+    fact.due_at = _due_moment(dossier)
+    fact.due_day = _day(fact.due_at)
+    finished_at = _finishing_moment(dossier)
+    if finished_at:
+        _resolution_set(fact, dossier, receipt=receipt, finished_at=finished_at, calendar=calendar)
+    fact.withdrawn_day = _withdrawn_day(dossier, receipt_day=fact.receipt_day)
     fact.closed_day = fact.resolved_day or fact.withdrawn_day
-    if fact.closed_day and fact.due_day:
-        fact.due_closed_day = max(fact.due_day, fact.closed_day)
-    if dossier.status == Status.DELIVERED:
-        fact.delivered_day = max(_day(dossier.deliver_at or dossier.finished_at), fact.resolved_day or receipt_day)
+    fact.due_closed_day = _due_closed_day(fact)
+    fact.delivered_day = _delivered_day(dossier, fact)
     if dossier.approve_at and dossier.linked_total:
-        fact.linked_day = _day(dossier.approve_at)
-        fact.linked_opened = dossier.linked_total
-        fact.linked_failed = dossier.linked_failures or 0
-        if resolved_at and not fact.rejected:
-            fact.settled_day = fact.resolved_day
-            fact.interconnect_days = max(Decimal(0), calendar.working_time_between(dossier.approve_at, resolved_at))
-            fact.interconnect_days = fact.interconnect_days.quantize(TWO_PLACES)
+        _interconnect_set(fact, dossier, finished_at=finished_at, calendar=calendar)
     return fact
+
+
+def _receipt_moment(dossier: Dossier, calendar: WorkingCalendar) -> datetime | None:
+    """When the dossier's clock starts: an online dossier from its submission, any other from its receipt; one refused
+    without being received, from its submission; the start of the next working time when that is out of hours. None
+    for a dossier neither received nor refused, which the reports do not count."""
+    if dossier.received_at is not None:
+        online = dossier.channel in ONLINE_CHANNELS and dossier.submitted_at
+        return calendar.receipt_start(dossier.submitted_at if online else dossier.received_at)
+    if dossier.status == Status.REFUSED and dossier.submitted_at:
+        return calendar.receipt_start(dossier.submitted_at)
+    return None
+
+
+def _counted(dossier: Dossier, *, receipt_day: date, starts: dict[int, date]) -> bool:
+    """Whether the dossier came in on or after the official start of its unit's online service."""
+    official_start = starts.get(dossier.unit_id)
+    return official_start is not None and receipt_day >= official_start
+
+
+def _counting_units(dossier: Dossier) -> dict[str, int | None]:
+    """The units the dossier counts at (`unit_id`, `district_id`, `city_id`): a commune under a district (before the
+    2025 reform) counts at the district and the city; one directly under the city, at the city."""
+    parent = dossier.unit.parent
+    district = parent if parent.level == UnitLevel.DISTRICT else None
+    return {
+        "unit_id": dossier.unit_id,
+        "district_id": district.pk if district else None,
+        "city_id": district.parent_id if district else parent.pk,
+    }
+
+
+def _due_moment(dossier: Dossier) -> datetime | None:
+    """The due time, while it runs: a dossier waiting for a supplement has its clock paused, so none."""
+    return dossier.due_at if dossier.due_at and dossier.status != Status.NEEDS_SUPPLEMENT else None
+
+
+def _finishing_moment(dossier: Dossier) -> datetime | None:
+    """When the dossier was resolved: settled (its result ready, or delivered since) or rejected; None otherwise."""
+    if dossier.status in (Status.RESULT_READY, Status.DELIVERED) and dossier.settle_at:
+        return dossier.settle_at
+    if dossier.status == Status.REJECTED and dossier.reject_at:
+        return dossier.reject_at
+    return None
+
+
+def _resolution_set(
+    fact: DossierFact, dossier: Dossier, *, receipt: datetime, finished_at: datetime, calendar: WorkingCalendar
+) -> None:
+    """The day a resolved dossier leaves the stock in progress, its on-time verdict and its processing time."""
+    fact.rejected = dossier.status == Status.REJECTED
+    # Received after 15:00, a dossier counts from the next working day, yet may be resolved (or withdrawn) that
+    # evening: it cannot leave the stock in progress before it entered it, or the stock would go negative.
+    fact.resolved_day = max(_day(finished_at), fact.receipt_day)
+    fact.timeliness = timeliness(finished_at, dossier.due_at)
+    fact.processing_days = _working_days(receipt, finished_at, calendar)
+
+
+def _withdrawn_day(dossier: Dossier, *, receipt_day: date) -> date | None:
+    """The day a withdrawn dossier leaves the stock in progress (not before it entered it)."""
+    if dossier.status == Status.WITHDRAWN and dossier.withdraw_at:
+        return max(_day(dossier.withdraw_at), receipt_day)
+    return None
+
+
+def _due_closed_day(fact: DossierFact) -> date | None:
+    """The day a closed dossier with a due time stops being due: its due day, or its closing day when later."""
+    if fact.closed_day and fact.due_day:
+        return max(fact.due_day, fact.closed_day)
+    return None
+
+
+def _delivered_day(dossier: Dossier, fact: DossierFact) -> date | None:
+    """The day the result was handed over (not before the dossier was resolved, nor before it was received)."""
+    if dossier.status == Status.DELIVERED:
+        return max(_day(dossier.deliver_at or dossier.finished_at), fact.resolved_day or fact.receipt_day)
+    return None
+
+
+def _interconnect_set(
+    fact: DossierFact, dossier: Dossier, *, finished_at: datetime | None, calendar: WorkingCalendar
+) -> None:
+    """The linked records the approval opened (and how many failed or were re-sent), and, once the dossier has
+    settled, the 3-in-1 completion time from the approval."""
+    fact.linked_day = _day(dossier.approve_at)
+    fact.linked_opened = dossier.linked_total
+    fact.linked_failed = dossier.linked_failures or 0
+    if finished_at and not fact.rejected:
+        fact.settled_day = fact.resolved_day
+        fact.interconnect_days = _working_days(dossier.approve_at, finished_at, calendar)
+
+
+def _working_days(start: datetime, end: datetime, calendar: WorkingCalendar) -> Decimal:
+    """The working time from `start` to `end`, in working days to two places, never negative."""
+    return max(Decimal(0), calendar.working_time_between(start, end)).quantize(TWO_PLACES)
 
 
 def timeliness(resolved_at: datetime, due_at: datetime | None) -> str:
