@@ -137,21 +137,8 @@ def trend_bars(*, chart_id: str, title: str, trend: list[Figures]) -> SafeString
     series = [(_("Nộp trực tuyến"), BLUE), (_("Trực tiếp, bưu chính"), AMBER)]
     top, plot, axis = 44, 170, 24
     totals = [f.received for f in trend]
-    total, online = sum(totals), sum(f.received_online for f in trend)
-    if total:
-        busiest = max(range(len(trend)), key=totals.__getitem__)
-        description = _(
-            "%(total)s hồ sơ tiếp nhận trong %(count)s kỳ, trong đó %(online)s nộp trực tuyến; nhiều nhất %(label)s "
-            "với %(most)s hồ sơ."
-        ) % {
-            "total": display(total, "int"),
-            "count": len(trend),
-            "online": display(online, "int"),
-            "label": steps[busiest].label,
-            "most": display(totals[busiest], "int"),
-        }
-    else:
-        description = _("Không có hồ sơ tiếp nhận trong kỳ.")
+    total = sum(totals)
+    description = _trend_description(trend)
     parts = _open(chart_id, title, description, top + plot + axis)
     x = 0
     for label, colour in series:
@@ -166,18 +153,7 @@ def trend_bars(*, chart_id: str, title: str, trend: list[Figures]) -> SafeString
     width = 10 * max(len(trend), 1)
     parts.append(_stretched(top, plot, width))
     for index, figures in enumerate(trend):
-        low = plot * figures.received_online / ceiling
-        high = plot * figures.received / ceiling
-        if low:
-            parts.append(
-                f'<rect x="{index * 10 + 2}" y="{plot - low:.2f}" width="6" height="{low:.2f}" fill="{BLUE}"/>'
-            )
-        if high > low:
-            gap = 1 if low else 0
-            parts.append(
-                f'<rect x="{index * 10 + 2}" y="{plot - high:.2f}" width="6" height="{max(high - low - gap, 0.5):.2f}" '
-                f'fill="{AMBER}"/>'
-            )
+        parts += _stacked_bar(index, figures, plot=plot, ceiling=ceiling)
     parts.append("</svg>")
     for tick in range(1, ticks + 1):
         y = top + plot - plot * tick // ticks
@@ -200,6 +176,41 @@ def trend_bars(*, chart_id: str, title: str, trend: list[Figures]) -> SafeString
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped or a number
+
+
+def _trend_description(trend: list[Figures]) -> str:
+    """The chart in words, for screen readers: the total, the online share, the busiest step."""
+    totals = [f.received for f in trend]
+    total, online = sum(totals), sum(f.received_online for f in trend)
+    if not total:
+        return _("Không có hồ sơ tiếp nhận trong kỳ.")
+    busiest = max(range(len(trend)), key=totals.__getitem__)
+    return _(
+        "%(total)s hồ sơ tiếp nhận trong %(count)s kỳ, trong đó %(online)s nộp trực tuyến; nhiều nhất %(label)s "
+        "với %(most)s hồ sơ."
+    ) % {
+        "total": display(total, "int"),
+        "count": len(trend),
+        "online": display(online, "int"),
+        "label": trend[busiest].period.label,
+        "most": display(totals[busiest], "int"),
+    }
+
+
+def _stacked_bar(index: int, figures: Figures, *, plot: int, ceiling: int) -> list[str]:
+    """The step's bar: its online dossiers at the bottom, the others above them, a one-unit gap between the two."""
+    low = plot * figures.received_online / ceiling
+    high = plot * figures.received / ceiling
+    rects = []
+    if low:
+        rects.append(f'<rect x="{index * 10 + 2}" y="{plot - low:.2f}" width="6" height="{low:.2f}" fill="{BLUE}"/>')
+    if high > low:
+        gap = 1 if low else 0
+        rects.append(
+            f'<rect x="{index * 10 + 2}" y="{plot - high:.2f}" width="6" height="{max(high - low - gap, 0.5):.2f}" '
+            f'fill="{AMBER}"/>'
+        )
+    return rects
 
 
 def channel_mix(*, chart_id: str, title: str, figures: Figures) -> SafeString:
