@@ -8,10 +8,8 @@ appends the event and queues the requester's notifications in the outbox, all in
 from collections.abc import Callable
 from datetime import date, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -23,19 +21,16 @@ from egov.units.selectors import holder_on
 from egov.workcal.calendar import get_calendar
 from procedures.models import (
     APOLOGY_STATUSES,
-    BOOK_OF_FORM,
     Channel,
     Dossier,
     DossierAccess,
-    DossierCodeCounter,
     DossierEvent,
     FormKind,
     Procedure,
-    RegisterCounter,
-    RegisterEntry,
     Status,
 )
 from procedures.notifications import dossier_notifications_queue
+from procedures.numbering import dossier_code_next, dossier_compute_due, register_entry_create
 
 # Actions whose service requires a written reason (shown to the citizen).
 REASON_REQUIRED = frozenset({"request_supplement", "refuse", "reject", "send_back"})
@@ -88,54 +83,6 @@ def dossier_save_draft(*, dossier: Dossier, data: dict, step: str, is_late: bool
     return dossier
 
 
-def _counter_next(model: type[models.Model], **key) -> int:
-    """Increment and return the `last` of the counter row `key`, creating it at 0 first.
-
-    Must run inside the caller's transaction: the row stays locked until it commits, so two callers never
-    get the same number and a rolled-back caller leaves no gap.
-    """
-    model.objects.get_or_create(**key)
-    counter = model.objects.select_for_update().get(**key)
-    model.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
-
-
-def dossier_code_next(*, unit: AdministrativeUnit, moment: datetime) -> str:
-    """The next code `<unit code>-YYMMDD-NNNN` for the unit and day; unique under concurrent calls."""
-    day = timezone.localtime(moment).date()
-    number = _counter_next(DossierCodeCounter, unit=unit, day=day)
-    return f"{unit.code}-{day:%y%m%d}-{number:04d}"
-
-
-def register_book_number(*, number: int, year: int) -> str:
-    """The volume ("quyển số") an entry falls in: a new volume every REGISTER_BOOK_SIZE entries of the year."""
-    volume = (number - 1) // settings.REGISTER_BOOK_SIZE + 1
-    return f"{volume:02d}/{year}"
-
-
-def register_entry_create(*, dossier: Dossier, leader, moment: datetime, personal_id_number: str = "") -> RegisterEntry:
-    """Write the dossier's numbered entry in its commune's register for the book and year; inside a transaction."""
-    book = BOOK_OF_FORM[dossier.procedure.form_kind]
-    local = timezone.localtime(moment)
-    year = local.year
-    # The register of the commune that registers it: a dossier of a commune merged away goes into the book of the
-    # commune that holds its records now.
-    unit = holder_on(dossier.unit, local.date())
-    number = _counter_next(RegisterCounter, unit=unit, book=book, year=year)
-    return RegisterEntry.objects.create(
-        dossier=dossier,
-        unit=unit,
-        book=book,
-        year=year,
-        number=number,
-        book_number=register_book_number(number=number, year=year),
-        personal_id_number=personal_id_number,
-        registered_at=moment,
-        signed_by=leader,
-    )
-
-
 def newborn_id_number_check(*, dossier: Dossier, value: str) -> str:
     """The normalised ID number given to the child of a birth dossier; ValidationError when it cannot be theirs."""
     if dossier.procedure.form_kind not in (FormKind.BIRTH, FormKind.BIRTH_3IN1):
@@ -147,15 +94,6 @@ def newborn_id_number_check(*, dossier: Dossier, value: str) -> str:
     if problems:
         raise ValidationError(problems)
     return parsed.value
-
-
-def dossier_compute_due(*, dossier: Dossier, received_at: datetime) -> datetime:
-    """The due time of a dossier received at `received_at`, from the procedure's limit for the unit's area."""
-    calendar = get_calendar()
-    days = dossier.procedure.processing_days_for(dossier.unit)
-    if days == 0:
-        return calendar.due_same_day(received_at)
-    return calendar.add_working_time(calendar.receipt_start(received_at), days)
 
 
 def _apply_effects(dossier: Dossier, action: str, now: datetime) -> list[str]:
