@@ -11,7 +11,7 @@ class InterconnectConfig(AppConfig):
 
     def ready(self) -> None:
         from interconnect.services import linked_records_open
-        from procedures.services import APPROVAL_HOOKS
+        from procedures.transitions import APPROVAL_HOOKS
 
         # ready() may run more than once (e.g. in tests); the hook must run once per approval.
         if linked_records_open not in APPROVAL_HOOKS:

@@ -63,7 +63,7 @@ def record_payload(*, dossier: Dossier, agency: str, kind: str, record_uuid: uui
         "kind": str(kind),
         "dossier_code": dossier.code,
         # The commune whose register holds the entry: since a reform, the successor that registered a dossier filed
-        # at a commune merged away (procedures.services.register_entry_create).
+        # at a commune merged away (procedures.numbering.register_entry_create).
         "unit_code": entry.unit.code,
         "unit_name": entry.unit.name,
         "registered_on": timezone.localdate(entry.registered_at).isoformat(),

@@ -111,7 +111,7 @@ def linked_record_due(*, dossier: Dossier, agency: str, moment: datetime) -> dat
 def linked_records_open(*, dossier: Dossier) -> list[LinkedRecord]:
     """The approval hook: one `pending` record per agency and kind, pushed once the approval commits.
 
-    Runs inside the approval transaction (procedures.services.APPROVAL_HOOKS), so a rolled-back approval opens
+    Runs inside the approval transaction (procedures.transitions.APPROVAL_HOOKS), so a rolled-back approval opens
     nothing and a committed one never lacks its records. A dossier that opens none settles right after commit.
     """
     now = timezone.now()

@@ -9,7 +9,7 @@ from egov.accounts.id_number import IdNumberField
 from egov.workcal.calendar import get_calendar
 from procedures.declarations.fields import DayField
 from procedures.models import Channel, Procedure, Status
-from procedures.services import REASON_REQUIRED
+from procedures.transitions import TransitionSpec
 
 
 class WorklistFilterForm(forms.Form):
@@ -47,11 +47,11 @@ class ActionForm(PortalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, action: str, ask_id_number: bool = False, **kwargs) -> None:
+    def __init__(self, *args, spec: TransitionSpec, ask_id_number: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.action = action
-        self.prefix = action
-        if action in REASON_REQUIRED:
+        self.action = spec.name
+        self.prefix = spec.name
+        if spec.reason_required:
             self.fields["reason"].required = True
             self.fields["reason"].error_messages["required"] = _(
                 "Ghi rõ lý do: người nộp hồ sơ sẽ đọc lý do này để biết cần làm gì."

@@ -241,23 +241,36 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             self.status in CLOCK_RUNNING_STATUSES and self.due_at is not None and self.due_at < (now or timezone.now())
         )
 
-    # Transitions change the instance only: services lock, save, write the event and schedule side effects.
+    # Transitions change the instance only: services lock, save, write the event and schedule side effects. What
+    # each one means besides (labels, effects, button, notification) is its spec in procedures/transitions.py.
 
     @transition(field=status, source=Status.DRAFT, target=Status.SUBMITTED, permission=can_submit)
     def submit(self) -> None:
-        """The requester files the dossier; it waits for the one-stop officer."""
+        """The requester files the dossier; it waits for the one-stop officer.
+
+        Effects: stamp_submitted, move_to_holder, number_code. Notifies the requester.
+        """
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.RECEIVED, permission=is_one_stop_of_unit)
     def receive(self) -> None:
-        """The one-stop officer accepts the dossier; the service sets the receipt time and the due time."""
+        """The one-stop officer accepts the dossier.
+
+        Effects: stamp_received, start_clock. Notifies the requester.
+        """
 
     @transition(field=status, source=Status.RECEIVED, target=Status.PROCESSING, permission=is_justice_of_unit)
     def start(self) -> None:
-        """The justice officer takes the dossier to verify it and draft the registration."""
+        """The justice officer takes the dossier to verify it and draft the registration.
+
+        Effects: assign_to_actor.
+        """
 
     @transition(field=status, source=Status.PROCESSING, target=Status.AWAITING_SIGNATURE, permission=is_justice_of_unit)
     def propose(self) -> None:
-        """The draft registration goes to the commune leader for signature."""
+        """The draft registration goes to the commune leader for signature.
+
+        Effects: none.
+        """
 
     @transition(
         field=status,
@@ -266,7 +279,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         permission=can_request_supplement,
     )
     def request_supplement(self) -> None:
-        """The dossier is incomplete; the citizen is asked for more and the legal clock is paused."""
+        """The dossier is incomplete; the citizen is asked for more (a reason is required) and the clock pauses.
+
+        Effects: pause_clock. Notifies the requester.
+        """
         self.supplement_from = self.status
 
     @transition(
@@ -276,34 +292,55 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         permission=can_resubmit,
     )
     def resubmit(self) -> str:
-        """The citizen answers; the dossier goes back to the desk that asked (receipt or processing)."""
+        """The citizen answers; the dossier goes back to the desk that asked (receipt or processing).
+
+        Effects: resume_clock, refile_at_receipt.
+        """
         back_to = Status.PROCESSING if self.supplement_from == Status.PROCESSING else Status.SUBMITTED
         self.supplement_from = ""
         return back_to
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.REFUSED, permission=is_one_stop_of_unit)
     def refuse(self) -> None:
-        """The one-stop officer refuses to receive the dossier (a reason is required by the service)."""
+        """The one-stop officer refuses to receive the dossier (a reason is required).
+
+        Effects: stamp_finished, keep_decision_reason. Notifies the requester.
+        """
 
     @transition(field=status, source=Status.AWAITING_SIGNATURE, target=Status.PROCESSING, permission=is_leader_of_unit)
     def send_back(self) -> None:
-        """The leader returns the draft to the justice officer for correction."""
+        """The leader returns the draft to the justice officer for correction (a reason is required).
+
+        Effects: none.
+        """
 
     @transition(field=status, source=Status.AWAITING_SIGNATURE, target=Status.REGISTERED, permission=is_leader_of_unit)
     def approve(self) -> None:
-        """The leader signs: the service numbers the register entry and opens the linked records."""
+        """The leader signs: the register entry is numbered and the approval hooks open the linked records.
+
+        Effects: number_register_entry, run_approval_hooks.
+        """
 
     @transition(field=status, source=Status.AWAITING_SIGNATURE, target=Status.REJECTED, permission=is_leader_of_unit)
     def reject(self) -> None:
-        """The leader refuses the registration (a reason is required by the service)."""
+        """The leader refuses the registration (a reason is required).
+
+        Effects: stamp_finished, keep_decision_reason. Notifies the requester.
+        """
 
     @transition(field=status, source=Status.REGISTERED, target=Status.RESULT_READY, permission=is_system)
     def settle(self) -> None:
-        """Every linked record is final; the result is ready to hand over."""
+        """Every linked record is final; the result is ready to hand over.
+
+        Effects: none. Notifies the requester.
+        """
 
     @transition(field=status, source=Status.RESULT_READY, target=Status.DELIVERED, permission=is_one_stop_of_unit)
     def deliver(self) -> None:
-        """The one-stop officer hands the result to the citizen."""
+        """The one-stop officer hands the result to the citizen.
+
+        Effects: stamp_finished.
+        """
 
     @transition(
         field=status,
@@ -312,7 +349,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         permission=can_withdraw,
     )
     def withdraw(self) -> None:
-        """The citizen withdraws the request before it is processed."""
+        """The citizen withdraws the request before it is processed.
+
+        Effects: stamp_finished. Notifies the requester.
+        """
 
 
 class AppendOnlyError(ValueError):

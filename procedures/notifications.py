@@ -9,6 +9,11 @@ from egov.notifications.services import notification_queue
 from procedures.models import Dossier
 
 
+def notification_template(action: str) -> str:
+    """The template of the message that announces `action` to the requester (a notified transition's name)."""
+    return f"notifications/dossier_{action}.txt"
+
+
 def dossier_notifications_queue(*, dossier: Dossier, action: str) -> list[Notification]:
     """Queue one SMS and one e-mail announcing `action`, to the contacts the dossier has (none without contacts).
 
@@ -18,7 +23,7 @@ def dossier_notifications_queue(*, dossier: Dossier, action: str) -> list[Notifi
         return []
     with translation.override("vi"):
         context = {"dossier": dossier, "site_url": settings.SITE_URL}
-        text = render_to_string(f"notifications/dossier_{action}.txt", context).strip()
+        text = render_to_string(notification_template(action), context).strip()
         subject = render_to_string("notifications/dossier_subject.txt", context).strip()
     queued = []
     if dossier.contact_phone:

@@ -1,17 +1,15 @@
 """Writes on dossiers: drafts, code assignment and every state transition, each with its event.
 
 Each transition service locks the dossier row, checks the actor through the transition's own permission,
-fires the transition, applies its effects (times, due date, reason), saves only the changed fields,
-appends the event and queues the requester's notifications in the outbox, all in one transaction.
+fires the transition, applies the effects its spec declares (procedures.transitions: times, due date, code,
+reason, register entry), saves only the changed fields, appends the event, runs what comes after it and queues
+the requester's notifications in the outbox, all in one transaction.
 """
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -19,36 +17,22 @@ from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
 from egov.accounts.id_number import id_number_mismatches, parse_id_number
 from egov.accounts.jurisdiction import acting_unit_ids
 from egov.units.models import AdministrativeUnit
-from egov.units.selectors import holder_on
 from egov.workcal.calendar import get_calendar
+from procedures import transitions
 from procedures.models import (
     APOLOGY_STATUSES,
-    BOOK_OF_FORM,
     Channel,
     Dossier,
     DossierAccess,
-    DossierCodeCounter,
     DossierEvent,
     FormKind,
     Procedure,
-    RegisterCounter,
-    RegisterEntry,
     Status,
 )
 from procedures.notifications import dossier_notifications_queue
 
-# Actions whose service requires a written reason (shown to the citizen).
-REASON_REQUIRED = frozenset({"request_supplement", "refuse", "reject", "send_back"})
-# Actions that end the dossier.
-FINISHING = frozenset({"refuse", "reject", "withdraw", "deliver"})
-# Actions the requester hears about by SMS/e-mail.
-NOTIFIED = frozenset({"submit", "receive", "request_supplement", "refuse", "reject", "settle", "withdraw"})
-
-# The extension point of an approval: apps that build on procedures (which may not import them) append a
-# callable here in their AppConfig.ready(). Each is called as `hook(dossier=…)` inside the approval
-# transaction, right after the approve event is written, with the locked dossier and its register entry; an
-# exception rolls the approval back. interconnect opens the dossier's linked records here.
-APPROVAL_HOOKS: list[Callable[..., None]] = []
+# A service of its own too: interconnect, the filing pages and the generator compute due times with it.
+from procedures.numbering import dossier_compute_due as dossier_compute_due
 
 
 class DossierActionError(Exception):
@@ -88,54 +72,6 @@ def dossier_save_draft(*, dossier: Dossier, data: dict, step: str, is_late: bool
     return dossier
 
 
-def _counter_next(model: type[models.Model], **key) -> int:
-    """Increment and return the `last` of the counter row `key`, creating it at 0 first.
-
-    Must run inside the caller's transaction: the row stays locked until it commits, so two callers never
-    get the same number and a rolled-back caller leaves no gap.
-    """
-    model.objects.get_or_create(**key)
-    counter = model.objects.select_for_update().get(**key)
-    model.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
-
-
-def dossier_code_next(*, unit: AdministrativeUnit, moment: datetime) -> str:
-    """The next code `<unit code>-YYMMDD-NNNN` for the unit and day; unique under concurrent calls."""
-    day = timezone.localtime(moment).date()
-    number = _counter_next(DossierCodeCounter, unit=unit, day=day)
-    return f"{unit.code}-{day:%y%m%d}-{number:04d}"
-
-
-def register_book_number(*, number: int, year: int) -> str:
-    """The volume ("quyển số") an entry falls in: a new volume every REGISTER_BOOK_SIZE entries of the year."""
-    volume = (number - 1) // settings.REGISTER_BOOK_SIZE + 1
-    return f"{volume:02d}/{year}"
-
-
-def register_entry_create(*, dossier: Dossier, leader, moment: datetime, personal_id_number: str = "") -> RegisterEntry:
-    """Write the dossier's numbered entry in its commune's register for the book and year; inside a transaction."""
-    book = BOOK_OF_FORM[dossier.procedure.form_kind]
-    local = timezone.localtime(moment)
-    year = local.year
-    # The register of the commune that registers it: a dossier of a commune merged away goes into the book of the
-    # commune that holds its records now.
-    unit = holder_on(dossier.unit, local.date())
-    number = _counter_next(RegisterCounter, unit=unit, book=book, year=year)
-    return RegisterEntry.objects.create(
-        dossier=dossier,
-        unit=unit,
-        book=book,
-        year=year,
-        number=number,
-        book_number=register_book_number(number=number, year=year),
-        personal_id_number=personal_id_number,
-        registered_at=moment,
-        signed_by=leader,
-    )
-
-
 def newborn_id_number_check(*, dossier: Dossier, value: str) -> str:
     """The normalised ID number given to the child of a birth dossier; ValidationError when it cannot be theirs."""
     if dossier.procedure.form_kind not in (FormKind.BIRTH, FormKind.BIRTH_3IN1):
@@ -149,69 +85,19 @@ def newborn_id_number_check(*, dossier: Dossier, value: str) -> str:
     return parsed.value
 
 
-def dossier_compute_due(*, dossier: Dossier, received_at: datetime) -> datetime:
-    """The due time of a dossier received at `received_at`, from the procedure's limit for the unit's area."""
-    calendar = get_calendar()
-    days = dossier.procedure.processing_days_for(dossier.unit)
-    if days == 0:
-        return calendar.due_same_day(received_at)
-    return calendar.add_working_time(calendar.receipt_start(received_at), days)
-
-
-def _apply_effects(dossier: Dossier, action: str, now: datetime) -> list[str]:
-    calendar = get_calendar()
-    changed: list[str] = []
-    if action == "submit":
-        dossier.submitted_at = now
-        counted_from = calendar.receipt_start(now)
-        # A draft begun at a commune that a reform has abolished by the day it counts from (sent on the eve of the
-        # reform after hours, or left unsent across it) is filed where that commune's records went.
-        holder = holder_on(dossier.unit, timezone.localdate(counted_from))
-        if holder.pk != dossier.unit_id:
-            dossier.unit = holder
-            changed.append("unit")
-        dossier.code = dossier_code_next(unit=dossier.unit, moment=counted_from)
-        changed += ["submitted_at", "code"]
-    elif action == "receive":
-        dossier.received_at = now
-        # Online dossiers count from when they were sent (normalised to office time), not when opened.
-        counted_from = dossier.submitted_at if dossier.is_online and dossier.submitted_at else now
-        dossier.due_at = dossier_compute_due(dossier=dossier, received_at=counted_from)
-        changed += ["received_at", "due_at"]
-    elif action == "request_supplement":
-        dossier.paused_at = now
-        changed += ["paused_at", "supplement_from"]
-    elif action == "resubmit":
-        if dossier.due_at and dossier.paused_at:
-            # The clock resumes with the working time that was left when it was paused.
-            remaining = calendar.working_time_between(dossier.paused_at, dossier.due_at)
-            if remaining > 0:
-                dossier.due_at = calendar.add_working_time(calendar.receipt_start(now), remaining)
-            changed.append("due_at")
-        if dossier.status == Status.SUBMITTED:
-            # Completed at the counter's request: the dossier counts as filed now, so the time the
-            # requester took to complete it does not eat the office's time limit at receipt.
-            dossier.submitted_at = now
-            changed.append("submitted_at")
-        dossier.paused_at = None
-        changed += ["paused_at", "supplement_from"]
-    if action in FINISHING:
-        dossier.finished_at = now
-        changed.append("finished_at")
-    return changed
-
-
 def _dossier_fire(
     *,
     dossier_id: int,
     actor,
-    action: str,
+    spec: transitions.TransitionSpec,
     reason: str = "",
     details: dict | None = None,
     fields: dict | None = None,
 ) -> Dossier:
+    """Fire `spec`'s transition on the locked dossier, apply its effects, save, write the event, run what comes
+    after the event and queue the requester's notifications; one transaction."""
     reason = (reason or "").strip()
-    if action in REASON_REQUIRED and not reason:
+    if spec.reason_required and not reason:
         raise DossierActionError(_("Hãy ghi rõ lý do để người nộp hồ sơ biết cần làm gì."))
     with transaction.atomic():
         dossier = (
@@ -219,7 +105,7 @@ def _dossier_fire(
             .select_related("procedure", "unit__parent")
             .get(pk=dossier_id)
         )
-        method = getattr(dossier, action)
+        method = spec.bound(dossier)
         # The state first: has_transition_perm is also false from a wrong state, and the officer who lost
         # a race must hear that someone else acted, not that they lack the right.
         if not can_proceed(method):
@@ -239,25 +125,12 @@ def _dossier_fire(
             )
         from_status = dossier.status
         now = timezone.now()
+        firing = transitions.Firing(dossier=dossier, actor=actor, now=now, reason=reason, details=dict(details or {}))
         method()
-        changed = _apply_effects(dossier, action, now)
+        changed = [name for effect in spec.effects for name in effect(firing)]
         for name, value in (fields or {}).items():
             setattr(dossier, name, value)
             changed.append(name)
-        if action == "start" and dossier.assignee_id is None:
-            dossier.assignee = actor
-            changed.append("assignee")
-        if action in ("refuse", "reject"):
-            dossier.decision_reason = reason
-            changed.append("decision_reason")
-        if action == "approve":
-            entry = register_entry_create(
-                dossier=dossier,
-                leader=actor,
-                moment=now,
-                personal_id_number=(details or {}).get("personal_id_number", ""),
-            )
-            details = {**(details or {}), "register_number": entry.number, "book_number": entry.book_number}
         try:
             dossier.save(update_fields=["status", *dict.fromkeys(changed)])
         except ConcurrentTransition as exc:
@@ -269,18 +142,17 @@ def _dossier_fire(
             dossier=dossier,
             actor=actor,
             at=now,
-            action=action,
+            action=spec.name,
             from_status=from_status,
             to_status=dossier.status,
             reason=reason,
-            details=details or {},
+            details=firing.details,
         )
-        if action == "approve":
-            for hook in APPROVAL_HOOKS:
-                hook(dossier=dossier)
-        if action in NOTIFIED:
+        for step in spec.after_event:
+            step(firing)
+        if spec.notified:
             # In this transaction: the outbox rows commit with the event, and a broker down at commit loses nothing.
-            dossier_notifications_queue(dossier=dossier, action=action)
+            dossier_notifications_queue(dossier=dossier, action=spec.name)
     return dossier
 
 
@@ -296,7 +168,7 @@ def dossier_submit(*, dossier: Dossier, actor, is_late: bool | None = None, requ
     fields = _late_field(is_late)
     if requester_name:
         fields["requester_name"] = requester_name[:120]
-    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="submit", fields=fields)
+    return _dossier_fire(dossier_id=dossier.pk, actor=actor, spec=transitions.SUBMIT, fields=fields)
 
 
 def dossier_file_at_counter(*, dossier: Dossier, officer, is_late: bool | None, requester_name: str) -> Dossier:
@@ -310,34 +182,34 @@ def dossier_file_at_counter(*, dossier: Dossier, officer, is_late: bool | None, 
 
 def dossier_receive(*, dossier: Dossier, officer) -> Dossier:
     """Accept a filed dossier: the receipt time and the due time are set."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="receive")
+    return _dossier_fire(dossier_id=dossier.pk, actor=officer, spec=transitions.RECEIVE)
 
 
 def dossier_start(*, dossier: Dossier, officer) -> Dossier:
     """The justice officer takes the dossier (and becomes its assignee when it has none)."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="start")
+    return _dossier_fire(dossier_id=dossier.pk, actor=officer, spec=transitions.START)
 
 
 def dossier_propose(*, dossier: Dossier, officer) -> Dossier:
-    return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="propose")
+    return _dossier_fire(dossier_id=dossier.pk, actor=officer, spec=transitions.PROPOSE)
 
 
 def dossier_request_supplement(*, dossier: Dossier, officer, reason: str) -> Dossier:
     """Ask the requester for missing papers; the legal clock pauses until they answer."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="request_supplement", reason=reason)
+    return _dossier_fire(dossier_id=dossier.pk, actor=officer, spec=transitions.REQUEST_SUPPLEMENT, reason=reason)
 
 
 def dossier_resubmit(*, dossier: Dossier, actor, is_late: bool | None = None) -> Dossier:
     """The requester answers a supplement request; the clock resumes with the time that was left."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="resubmit", fields=_late_field(is_late))
+    return _dossier_fire(dossier_id=dossier.pk, actor=actor, spec=transitions.RESUBMIT, fields=_late_field(is_late))
 
 
 def dossier_refuse(*, dossier: Dossier, officer, reason: str) -> Dossier:
-    return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="refuse", reason=reason)
+    return _dossier_fire(dossier_id=dossier.pk, actor=officer, spec=transitions.REFUSE, reason=reason)
 
 
 def dossier_send_back(*, dossier: Dossier, leader, reason: str) -> Dossier:
-    return _dossier_fire(dossier_id=dossier.pk, actor=leader, action="send_back", reason=reason)
+    return _dossier_fire(dossier_id=dossier.pk, actor=leader, spec=transitions.SEND_BACK, reason=reason)
 
 
 def dossier_approve(*, dossier: Dossier, leader, personal_id_number: str = "") -> Dossier:
@@ -348,24 +220,24 @@ def dossier_approve(*, dossier: Dossier, leader, personal_id_number: str = "") -
     details = {}
     if personal_id_number:
         details["personal_id_number"] = newborn_id_number_check(dossier=dossier, value=personal_id_number)
-    return _dossier_fire(dossier_id=dossier.pk, actor=leader, action="approve", details=details)
+    return _dossier_fire(dossier_id=dossier.pk, actor=leader, spec=transitions.APPROVE, details=details)
 
 
 def dossier_reject(*, dossier: Dossier, leader, reason: str) -> Dossier:
-    return _dossier_fire(dossier_id=dossier.pk, actor=leader, action="reject", reason=reason)
+    return _dossier_fire(dossier_id=dossier.pk, actor=leader, spec=transitions.REJECT, reason=reason)
 
 
 def dossier_settle(*, dossier: Dossier) -> Dossier:
     """Called by the interconnect worker when every linked record is final (or at once when there are none)."""
-    return _dossier_fire(dossier_id=dossier.pk, actor=None, action="settle")
+    return _dossier_fire(dossier_id=dossier.pk, actor=None, spec=transitions.SETTLE)
 
 
 def dossier_deliver(*, dossier: Dossier, officer) -> Dossier:
-    return _dossier_fire(dossier_id=dossier.pk, actor=officer, action="deliver")
+    return _dossier_fire(dossier_id=dossier.pk, actor=officer, spec=transitions.DELIVER)
 
 
 def dossier_withdraw(*, dossier: Dossier, actor, reason: str = "") -> Dossier:
-    return _dossier_fire(dossier_id=dossier.pk, actor=actor, action="withdraw", reason=reason)
+    return _dossier_fire(dossier_id=dossier.pk, actor=actor, spec=transitions.WITHDRAW, reason=reason)
 
 
 def may_apologize(dossier: Dossier, user) -> bool:

@@ -45,8 +45,8 @@ from procedures.declarations.steps import (
     RequesterForm,
     StepForm,
 )
-from procedures.events import event_label
 from procedures.models import Agency, Dossier, DossierEvent, FormKind, RegisterEntry, Status
+from procedures.transitions import event_label
 
 
 def verification_url(dossier: Dossier) -> str:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from egov.accounts.gates import audit_readers
 from onecounter.selectors import audit_accesses, audit_events
-from procedures.events import event_label
+from procedures.transitions import event_label
 
 PAGE_SIZE = 50
 VIEWS = ("thao-tac", "luot-xem")

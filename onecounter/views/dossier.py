@@ -1,18 +1,13 @@
 """One dossier in the officers' workspace: what it holds, its history, and every transition as a POST action."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from egov.accounts.gates import commune_desks, workspace_officers
@@ -24,105 +19,50 @@ from onecounter.forms import ActionForm, ApologyForm
 from onecounter.selectors import dossier_for_officer, may_read_audit
 from onecounter.views.interconnect import dossier_linked_records
 from onecounter.views.worklist import worklist_tabs
-from procedures import declarations, services
-from procedures.events import event_label
+from procedures import declarations, services, transitions
 from procedures.models import Channel, DossierAccess, FormKind, RegisterEntry, Status
+from procedures.transitions import TRANSITIONS, TransitionSpec, event_label
 
 
-@dataclass(frozen=True)
-class Action:
-    """A transition as the workspace offers it: its button and the service it calls."""
-
-    name: str
-    button: Promise
-    call: Callable[..., object]
-    # "primary" is the next step of the normal path; "danger" ends or sets back the dossier.
-    kind: str = "primary"
-
-
-def _with_reason(service, actor_kw: str):
-    return lambda dossier, actor, form: service(dossier=dossier, reason=form["reason"], **{actor_kw: actor})
-
-
-def _without_reason(service, actor_kw: str):
-    return lambda dossier, actor, form: service(dossier=dossier, **{actor_kw: actor})
-
-
-def _approve(dossier, actor, form):
-    return services.dossier_approve(
-        dossier=dossier, leader=actor, personal_id_number=form.get("personal_id_number") or ""
-    )
-
-
-ACTIONS: tuple[Action, ...] = (
-    Action(
-        "receive",
-        gettext_lazy("Tiếp nhận hồ sơ"),
-        _without_reason(services.dossier_receive, "officer"),
-    ),
-    Action(
-        "start",
-        gettext_lazy("Nhận giải quyết"),
-        _without_reason(services.dossier_start, "officer"),
-    ),
-    Action(
-        "propose",
-        gettext_lazy("Trình lãnh đạo ký"),
-        _without_reason(services.dossier_propose, "officer"),
-    ),
-    Action("approve", gettext_lazy("Ký duyệt và vào sổ"), _approve),
-    Action(
-        "deliver",
-        gettext_lazy("Xác nhận đã trả kết quả"),
-        _without_reason(services.dossier_deliver, "officer"),
-    ),
-    Action(
-        "request_supplement",
-        gettext_lazy("Yêu cầu bổ sung"),
-        _with_reason(services.dossier_request_supplement, "officer"),
-        kind="secondary",
-    ),
-    Action(
-        "send_back",
-        gettext_lazy("Trả lại để sửa"),
-        _with_reason(services.dossier_send_back, "leader"),
-        kind="secondary",
-    ),
-    Action(
-        "refuse",
-        gettext_lazy("Từ chối tiếp nhận"),
-        _with_reason(services.dossier_refuse, "officer"),
-        kind="danger",
-    ),
-    Action(
-        "reject",
-        gettext_lazy("Từ chối giải quyết"),
-        _with_reason(services.dossier_reject, "leader"),
-        kind="danger",
-    ),
-    Action(
-        "withdraw",
-        gettext_lazy("Rút hồ sơ theo đề nghị của người nộp"),
-        _with_reason(services.dossier_withdraw, "actor"),
-        kind="danger",
-    ),
-)
-ACTION_BY_NAME = {action.name: action for action in ACTIONS}
-
-
-def _asks_id_number(dossier) -> bool:
-    return dossier.procedure.form_kind in (FormKind.BIRTH, FormKind.BIRTH_3IN1)
-
-
-def available_actions(dossier, user) -> list[Action]:
-    """The buttons this officer may press now: the transitions django-fsm allows them, in the workspace's order."""
+def available_actions(dossier, user) -> list[TransitionSpec]:
+    """The buttons this officer may press now: the transitions with a button that django-fsm allows them, in the
+    spec's order."""
     allowed = {transition.name for transition in dossier.get_available_user_status_transitions(user)}
-    return [action for action in ACTIONS if action.name in allowed]
+    return [spec for spec in TRANSITIONS.values() if spec.button is not None and spec.name in allowed]
 
 
-def _action_form(dossier, action: Action, data=None) -> ActionForm:
-    ask = action.name == "approve" and _asks_id_number(dossier)
-    return ActionForm(data, action=action.name, ask_id_number=ask)
+def _action_form(dossier, spec: TransitionSpec, data=None) -> ActionForm:
+    ask = spec is transitions.APPROVE and dossier.procedure.form_kind in (FormKind.BIRTH, FormKind.BIRTH_3IN1)
+    return ActionForm(data, spec=spec, ask_id_number=ask)
+
+
+def _fire(spec: TransitionSpec, *, dossier, user, form: dict) -> None:
+    """Call the named service of the button that was pressed, with what its form gave."""
+    match spec:
+        case transitions.RECEIVE:
+            services.dossier_receive(dossier=dossier, officer=user)
+        case transitions.START:
+            services.dossier_start(dossier=dossier, officer=user)
+        case transitions.PROPOSE:
+            services.dossier_propose(dossier=dossier, officer=user)
+        case transitions.APPROVE:
+            services.dossier_approve(
+                dossier=dossier, leader=user, personal_id_number=form.get("personal_id_number") or ""
+            )
+        case transitions.DELIVER:
+            services.dossier_deliver(dossier=dossier, officer=user)
+        case transitions.REQUEST_SUPPLEMENT:
+            services.dossier_request_supplement(dossier=dossier, officer=user, reason=form["reason"])
+        case transitions.SEND_BACK:
+            services.dossier_send_back(dossier=dossier, leader=user, reason=form["reason"])
+        case transitions.REFUSE:
+            services.dossier_refuse(dossier=dossier, officer=user, reason=form["reason"])
+        case transitions.REJECT:
+            services.dossier_reject(dossier=dossier, leader=user, reason=form["reason"])
+        case transitions.WITHDRAW:
+            services.dossier_withdraw(dossier=dossier, actor=user, reason=form["reason"])
+        case _:
+            raise ValueError(f"no service behind the button of {spec.name}")
 
 
 def _edit_url(dossier, user) -> str | None:
@@ -150,8 +90,8 @@ def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None =
     linked_records = dossier_linked_records(dossier, user)
     actions = available_actions(dossier, user)
     forms = [
-        (action, failed if failed is not None and failed.action == action.name else _action_form(dossier, action))
-        for action in actions
+        (spec, failed if failed is not None and failed.action == spec.name else _action_form(dossier, spec))
+        for spec in actions
     ]
     events = list(dossier.events.select_related("actor"))
     for event in events:
@@ -165,8 +105,8 @@ def _render_detail(request: HttpRequest, dossier, *, failed: ActionForm | None =
         "attachments": list(dossier.attachments.all()),
         "events": events,
         "entry": entry,
-        "primary": [(action, form) for action, form in forms if action.kind == "primary"],
-        "others": [(action, form) for action, form in forms if action.kind != "primary"],
+        "primary": [(spec, form) for spec, form in forms if spec.button.style == "primary"],
+        "others": [(spec, form) for spec, form in forms if spec.button.style != "primary"],
         "apology_form": (apology or ApologyForm()) if may_apologize else None,
         "overdue": dossier.is_overdue(),
         "edit_url": _edit_url(dossier, user),
@@ -200,14 +140,14 @@ def _back(request: HttpRequest, dossier) -> HttpResponse:
 @require_POST
 def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
     """Fire one transition; a missing reason shows the page again with what was typed, a lost race a message."""
-    if action not in ACTION_BY_NAME:
+    spec = TRANSITIONS.get(action)
+    if spec is None or spec.button is None:
         raise Http404
     dossier = dossier_for_officer(request.user, uuid)
-    definition = ACTION_BY_NAME[action]
-    form = _action_form(dossier, definition, request.POST)
+    form = _action_form(dossier, spec, request.POST)
     if form.is_valid():
         try:
-            definition.call(dossier, request.user, form.cleaned_data)
+            _fire(spec, dossier=dossier, user=request.user, form=form.cleaned_data)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("personal_id_number" if "personal_id_number" in form.fields else None, message)
@@ -218,7 +158,7 @@ def dossier_action(request: HttpRequest, uuid, action: str) -> HttpResponse:
         messages.error(request, _("Chưa thực hiện được: xem thông báo bên cạnh ô cần điền."))
         return _render_detail(request, dossier, failed=form, status=400)
     messages.success(
-        request, _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.") % {"action": event_label(action), "code": dossier}
+        request, _("Đã thực hiện “%(action)s” cho hồ sơ %(code)s.") % {"action": spec.label, "code": dossier}
     )
     return _back(request, dossier)
 

@@ -26,26 +26,7 @@ from procedures import declarations, selectors
 from procedures.attachments import attachment_add, attachment_remove
 from procedures.models import Attachment, Dossier, DossierAccess, DossierEvent, Status
 from procedures.services import DossierActionError, dossier_access_record, dossier_resubmit, dossier_withdraw
-
-# What the citizen reads for each event, in their words: (done by the citizen, done by an officer for them).
-_EVENT_TEXT: dict[str, tuple[Promise, Promise]] = {
-    "submit": (gettext_lazy("Bạn đã nộp hồ sơ"), gettext_lazy("Cán bộ một cửa đã nộp hồ sơ giúp bạn")),
-    "receive": (gettext_lazy("Cán bộ một cửa đã tiếp nhận hồ sơ"),) * 2,
-    "start": (gettext_lazy("Công chức tư pháp – hộ tịch bắt đầu giải quyết hồ sơ"),) * 2,
-    "propose": (gettext_lazy("Hồ sơ đã được trình lãnh đạo UBND xã, phường ký"),) * 2,
-    "request_supplement": (gettext_lazy("Cán bộ yêu cầu bạn bổ sung hồ sơ"),) * 2,
-    "resubmit": (gettext_lazy("Bạn đã bổ sung và gửi lại hồ sơ"), gettext_lazy("Cán bộ một cửa đã bổ sung hồ sơ")),
-    "refuse": (gettext_lazy("Bộ phận một cửa từ chối tiếp nhận hồ sơ"),) * 2,
-    "send_back": (gettext_lazy("Hồ sơ được chuyển lại để hoàn thiện trước khi ký"),) * 2,
-    "approve": (gettext_lazy("Lãnh đạo UBND đã ký, việc hộ tịch đã được đăng ký"),) * 2,
-    "reject": (gettext_lazy("Lãnh đạo UBND từ chối giải quyết hồ sơ"),) * 2,
-    "settle": (gettext_lazy("Đã có kết quả, chờ bạn đến nhận"),) * 2,
-    "deliver": (gettext_lazy("Bạn đã nhận kết quả"), gettext_lazy("Cán bộ một cửa đã trả kết quả")),
-    "withdraw": (gettext_lazy("Bạn đã rút hồ sơ"), gettext_lazy("Cán bộ một cửa đã rút hồ sơ theo đề nghị của bạn")),
-    "apologize": (gettext_lazy("Cơ quan xin lỗi vì chậm trả kết quả và hẹn lại ngày trả"),) * 2,
-}
-# Reasons the citizen is owed; a send-back reason is a note between officers and stays inside.
-_EVENTS_WITH_REASON = frozenset({"request_supplement", "refuse", "reject", "withdraw", "apologize"})
+from procedures.transitions import EVENT_WORDING
 
 _NEXT_STEP: dict[str, Promise] = {
     Status.DRAFT: gettext_lazy("Hồ sơ chưa được nộp. Hãy điền tiếp và bấm “Nộp hồ sơ” ở bước cuối."),
@@ -84,9 +65,9 @@ def _timeline(dossier: Dossier, events: list[DossierEvent]) -> list[TimelineEntr
     entries = []
     for event in events:
         by_citizen = event.actor_id is not None and event.actor_id == dossier.applicant_id
-        texts = _EVENT_TEXT.get(event.action)
-        text = str(texts[0 if by_citizen else 1]) if texts else Status(event.to_status).label
-        reason = event.reason if event.action in _EVENTS_WITH_REASON else ""
+        wording = EVENT_WORDING.get(event.action)
+        text = wording.for_citizen(by_requester=by_citizen) if wording else Status(event.to_status).label
+        reason = event.reason if wording and wording.reason_for_citizen else ""
         entries.append(TimelineEntry(at=event.at, text=text, reason=reason))
     return entries
 

@@ -11,7 +11,7 @@ from egov.notifications import gateway
 from interconnect.models import LinkedRecord, RecordKind, RecordStatus
 from interconnect.payloads import record_kinds
 from interconnect.tasks import dossier_settle_if_ready
-from procedures import services
+from procedures import services, transitions
 from procedures.declarations.samples import sample_data
 from procedures.models import Dossier, DossierEvent, RegisterEntry, Status
 from procedures.services import DossierActionError, dossier_create_draft, dossier_save_draft, dossier_submit
@@ -225,7 +225,7 @@ def test_a_failing_approval_hook_rolls_the_approval_back(monkeypatch, signing, l
     def broken(*, dossier):
         raise RuntimeError("cannot open the linked records")
 
-    monkeypatch.setattr(services, "APPROVAL_HOOKS", [*services.APPROVAL_HOOKS, broken])
+    monkeypatch.setattr(transitions, "APPROVAL_HOOKS", [*transitions.APPROVAL_HOOKS, broken])
     dossier = signing(birth_3in1)
 
     with pytest.raises(RuntimeError):
@@ -238,7 +238,7 @@ def test_a_failing_approval_hook_rolls_the_approval_back(monkeypatch, signing, l
 def test_interconnect_registers_its_hook_once():
     from interconnect.services import linked_records_open
 
-    assert services.APPROVAL_HOOKS.count(linked_records_open) == 1
+    assert transitions.APPROVAL_HOOKS.count(linked_records_open) == 1
 
 
 def test_a_plain_birth_opens_nothing_and_settles_as_soon_as_the_approval_commits(settings, signing, approve):
@@ -281,7 +281,7 @@ def test_nobody_may_settle_by_hand_but_the_system(signing, approve, leader_a, bi
     dossier = approve(signing(birth_3in1), commit=False)
 
     with pytest.raises(DossierActionError):
-        services._dossier_fire(dossier_id=dossier.pk, actor=leader_a, action="settle")
+        services._dossier_fire(dossier_id=dossier.pk, actor=leader_a, spec=transitions.SETTLE)
 
 
 def test_an_agency_a_form_has_no_record_for_opens_nothing(db):

@@ -228,11 +228,11 @@ def test_the_sweeper_settles_a_plain_dossier_whose_settle_message_was_lost(agenc
 
 
 def test_the_sweeper_leaves_a_3in1_dossier_without_records_alone(agencies, clock, signing, birth_3in1, leader_a):
-    from procedures import services
+    from procedures import services, transitions
 
     # Registered before the interconnect opened records: nothing the sweeper could settle it on.
     dossier = signing(birth_3in1)
-    services._dossier_fire(dossier_id=dossier.pk, actor=leader_a, action="approve")
+    services._dossier_fire(dossier_id=dossier.pk, actor=leader_a, spec=transitions.APPROVE)
     LinkedRecord.objects.filter(dossier=dossier).delete()
 
     assert linked_records_sweep()["settled"] == 0

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from procedures.models import DossierEvent, RegisterEntry, Status
 from procedures.services import dossier_receive, dossier_request_supplement
+from procedures.transitions import TRANSITIONS
 from tests.onecounter.conftest import filed
 from tests.procedures.test_filing import procedure_of
 
@@ -131,6 +132,18 @@ def test_a_missing_reason_shows_the_page_again_and_changes_nothing(request, walk
     assert response.status_code == 400
     assert "Ghi rõ lý do" in response.content.decode()
     assert snapshot(dossier) == before
+
+
+@pytest.mark.parametrize("action", [name for name, spec in TRANSITIONS.items() if spec.button is not None])
+def test_every_button_of_a_spec_reaches_its_named_service(request, walk_to, action):
+    """The view calls a service for each button the specs declare: on a finished dossier each one is refused by
+    the service itself (its message), none falls through the view's dispatch."""
+    dossier = walk_to(Status.DELIVERED)
+    before = snapshot(dossier)
+    response = client_of(request, "one_stop_a").post(action_url(dossier, action), {f"{action}-reason": REASON})
+    assert response.status_code == 302
+    assert snapshot(dossier) == before
+    assert "không thể thực hiện thao tác này" in messages_of(response)[0]
 
 
 def test_csrf_is_enforced(request, walk_to):

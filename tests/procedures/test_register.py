@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 
 from procedures.declarations.samples import sample_data
 from procedures.models import Channel, Dossier, DossierEvent, RegisterBook, RegisterCounter, RegisterEntry, Status
+from procedures.numbering import register_book_number
 from procedures.services import (
     DossierActionError,
     dossier_approve,
@@ -16,7 +17,6 @@ from procedures.services import (
     dossier_save_draft,
     dossier_start,
     dossier_submit,
-    register_book_number,
 )
 from tests.workcal.conftest import at
 
