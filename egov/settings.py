@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "onecounter",
     "interconnect",
     "reporting",
+    # The project shell: the pages every user sees and the demo data set, above all the apps it shows.
+    "portal",
 ]
 
 MIDDLEWARE = [

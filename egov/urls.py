@@ -17,5 +17,5 @@ urlpatterns = [
     path("", include("interconnect.urls")),
     path("bao-cao/tuan/", include("reporting.urls_weekly")),
     path("", include("reporting.urls")),
-    path("", include("egov.core.urls")),
+    path("", include("portal.urls")),
 ]

@@ -192,7 +192,7 @@ def build_children(host: str, port: int, police_port: int, social_insurance_port
 def print_banner(supervisor: Supervisor, url: str, elapsed: float) -> None:
     from egov.accounts.models import User
     from egov.accounts.selectors import user_must_have_second_factor
-    from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+    from portal.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     asking_a_code = [
         account.username

@@ -1,8 +1,11 @@
 """Shared fixtures: fast password hashing, named personas, a session verified by the second factor, and the headless
 browser."""
 
+import ast
 import os
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +51,17 @@ def admin_client(client, admin_user):
     """pytest-django's admin client, signed in with the second factor the admin asks."""
     login_verified(client, admin_user)
     return client
+
+
+def absolute_imports(folder: Path) -> Iterator[tuple[Path, str]]:
+    """Every absolute import in the Python files under `folder`, as (file, dotted module name): what the tests of
+    which code may import what walk."""
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                yield from ((path, alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                yield path, node.module
 
 
 def require_in_ci(what: str) -> None:

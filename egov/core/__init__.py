@@ -1,1 +1,2 @@
-"""Pages every user sees: home, officer homes, language switch and the health check."""
+"""Helpers every app may use: PDF building blocks, parsing of typed dates and names, log filters and the template
+tags of the shared page layout. Nothing here knows the apps above `egov` (the pages are in `portal`)."""

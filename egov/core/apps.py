@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "egov.core"
     label = "core"
-    verbose_name = _("Trang chung")
+    verbose_name = _("Tiện ích dùng chung")

@@ -36,7 +36,7 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("tai-khoan/", include("egov.accounts.urls")),
-    path("", include("egov.core.urls")),
+    path("", include("portal.urls")),
 ]
 
 GOOD_ENTRY = """

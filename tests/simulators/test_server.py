@@ -1,6 +1,5 @@
 """The agency simulators' HTTP side: health check, idempotent intake, record state, clean stop as a process."""
 
-import ast
 import json
 import signal
 import socket
@@ -17,11 +16,12 @@ import pytest
 
 from simulators.police import AGENCY as POLICE
 from simulators.store import Store
+from tests.conftest import absolute_imports
 
 from .conftest import KIND_OF, valid_payload, wait_until
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PORTAL_PACKAGES = ("egov", "procedures", "onecounter", "interconnect", "reporting")
+PORTAL_PACKAGES = ("egov", "procedures", "onecounter", "interconnect", "reporting", "portal")
 
 
 def get_json(url: str) -> tuple[int, dict]:
@@ -189,32 +189,21 @@ def test_the_process_refuses_an_empty_secret(tmp_path):
 
 
 def test_the_portal_never_imports_the_simulators():
-    offenders = []
-    for package in PORTAL_PACKAGES:
-        for path in (BASE_DIR / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                names = []
-                if isinstance(node, ast.Import):
-                    names = [alias.name for alias in node.names]
-                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                    names = [node.module]
-                if any(name == "simulators" or name.startswith("simulators.") for name in names):
-                    offenders.append(str(path.relative_to(BASE_DIR)))
+    offenders = [
+        str(path.relative_to(BASE_DIR))
+        for package in PORTAL_PACKAGES
+        for path, module in absolute_imports(BASE_DIR / package)
+        if module.split(".")[0] == "simulators"
+    ]
     assert offenders == []
 
 
 def test_the_simulators_never_import_the_portal():
-    offenders = []
-    for path in (BASE_DIR / "simulators").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.level == 0:
-                names = [node.module or ""]
-            else:
-                continue
-            if any(name.split(".")[0] in (*PORTAL_PACKAGES, "django") for name in names):
-                offenders.append(str(path.relative_to(BASE_DIR)))
+    offenders = [
+        str(path.relative_to(BASE_DIR))
+        for path, module in absolute_imports(BASE_DIR / "simulators")
+        if module.split(".")[0] in (*PORTAL_PACKAGES, "django")
+    ]
     assert offenders == []
 
 

@@ -14,10 +14,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.jurisdiction import reads_history_only
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
-from egov.core.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD, DEMO_TOTP_KEY
 from egov.notifications import gateway
 from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.workcal.calendar import get_calendar
+from portal.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD, DEMO_TOTP_KEY
 from procedures.models import (
     BOOK_OF_FORM,
     Channel,

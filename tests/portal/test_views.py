@@ -10,8 +10,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
-from egov.core.views import HISTORY_HOMES, OFFICER_HOMES
 from egov.units.models import AdministrativeUnit, UnitLevel
+from portal.views import HISTORY_HOMES, OFFICER_HOMES
 from procedures.catalogue import catalogue_load
 from procedures.models import Procedure
 from tests.conftest import require_in_ci

@@ -1,8 +1,9 @@
-"""URLs of the pages every user sees (namespace "core")."""
+"""URLs of the pages every user sees. The namespace stays "core", the name these pages had when they lived in
+`egov.core`, so that every `core:home` in templates and code keeps working."""
 
 from django.urls import path
 
-from egov.core import views
+from portal import views
 
 app_name = "core"
 urlpatterns = [

@@ -196,7 +196,7 @@ def officer_home_page(user) -> OfficerHome:
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"procedures": procedures_active()})
+    return render(request, "portal/home.html", {"procedures": procedures_active()})
 
 
 @signed_in
@@ -216,7 +216,7 @@ def officer_home(request: HttpRequest) -> HttpResponse:
     unit = AdministrativeUnit.objects.select_related("parent").filter(pk=request.user.unit_id).first()
     return render(
         request,
-        "core/officer_home.html",
+        "portal/officer_home.html",
         {
             "unit": unit,
             "page": officer_home_page(request.user),
