@@ -1,23 +1,26 @@
-"""`manage.py load_demo`: both unit trees, one demo account per role in a unit of today (the district chief's of
-before, reading history), able to log in, a fortnight of dossiers at Phường Hồng Hà written by the real services,
-however often and whenever it runs, and two years of generated dossiers on both sides of the 2025 reform."""
+"""`manage.py load_demo`, loaded once for the whole module: both unit trees, one demo account per role in a unit of
+today (the district chief's of before, reading history), able to log in, and a fortnight of dossiers at Phường Hồng
+Hà written by the real services from data/demo-dossiers.toml. The runs at other moments, with commits and with the
+generated history are in test_load_demo_runs.py, each in a database of its own."""
 
 import io
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Q
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from egov.accounts.jurisdiction import reads_history_only
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
-from egov.notifications import gateway
 from egov.units.models import AdministrativeUnit, UnitLevel
 from egov.workcal.calendar import get_calendar
-from portal.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_DOSSIERS, DEMO_PASSWORD, DEMO_TOTP_KEY
+from portal.demo_dossiers import demo_dossiers_read
+from portal.management.commands.load_demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_KEY
 from procedures.models import (
     BOOK_OF_FORM,
     Channel,
@@ -28,9 +31,7 @@ from procedures.models import (
     Status,
 )
 from procedures.services import newborn_id_number_check
-from reporting.models import DossierFact
-from reporting.periods import Period
-from reporting.selectors import unit_figures
+from tests.portal.conftest import LOADED_AT, WARD, demo_dossiers, load_demo_at
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -44,56 +45,48 @@ EXPECTED_UNITS = {
     Role.DISTRICT: "Quận Ba Đình",
     Role.CITY: "Thành phố Hà Nội",
 }
-WARD = "Phường Hồng Hà"
-
-# Wednesday 25/11/2026, the day after Culture Day (a public holiday), mid-morning.
-LOADED_AT = at(2026, 11, 25, 10, 30)
 
 
-def load_demo_at(monkeypatch, moment: datetime, *, history: int = 0) -> None:
-    """The demo as loaded at `moment`; without the generated year unless asked (the ward's story is the subject)."""
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
-    call_command("load_demo", verbosity=0, history=history)
-
-
-@pytest.fixture
-def demo_loaded(monkeypatch) -> None:
-    load_demo_at(monkeypatch, LOADED_AT)
-    # Someone changed a password in between: the second run resets it.
-    User.objects.filter(username=DEMO_ACCOUNTS[0].username).update(password="!")
-    # A day later: the dossiers are not loaded again on top of the first ones.
-    load_demo_at(monkeypatch, at(2026, 11, 26, 9))
-
-
-@pytest.fixture
-def demo(monkeypatch) -> None:
-    load_demo_at(monkeypatch, LOADED_AT)
-
-
-def demo_dossiers():
-    return Dossier.objects.select_related("procedure", "unit").order_by("code")
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The demo, loaded once for the module in a transaction rolled back at its end (each test runs in a savepoint
+    inside it): loading is what costs time here, and these tests only look. Loaded at LOADED_AT; then someone
+    changes a password, and a day later it runs again, which resets the password and adds no dossier. The clock stays
+    at that second run while the tests run."""
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        # The hasher the tests' own settings use: the demo's one hash must be one that they can check.
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        load_demo_at(patch, LOADED_AT)
+        User.objects.filter(username=DEMO_ACCOUNTS[0].username).update(password="!")
+        load_demo_at(patch, at(2026, 11, 26, 9))
+        yield
+        transaction.set_rollback(True)
 
 
 # --- accounts and catalogue -------------------------------------------------------------------------------
 
 
-def test_running_twice_leaves_exactly_one_account_per_role(demo_loaded):
+def test_running_twice_leaves_exactly_one_account_per_role(demo):
     assert User.objects.count() == len(DEMO_ACCOUNTS) == len(Role)
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(Role.values)
 
 
-def test_the_catalogue_is_loaded_once(demo_loaded):
+def test_the_catalogue_is_loaded_once(demo):
     assert Procedure.objects.filter(is_active=True).count() == 7
 
 
-def test_each_account_logs_in_with_the_demo_password(demo_loaded, client):
+def test_each_account_logs_in_with_the_demo_password(demo, client):
     # One test for all accounts: loading the units twice is what costs time here.
     for account in DEMO_ACCOUNTS:
         assert client.login(username=account.username, password=DEMO_PASSWORD), account.username
         client.logout()
 
 
-def test_the_city_account_signs_in_with_the_code_that_otp_code_prints(demo_loaded, client):
+def test_the_city_account_signs_in_with_the_code_that_otp_code_prints(demo, client):
     """The city account is also the admin: it asks a second factor, whose demo key a newcomer can use at once."""
     assert list(TOTPDevice.objects.values_list("user__username", "key", "confirmed")) == [
         ("thanhpho.hanoi", DEMO_TOTP_KEY, True)
@@ -107,7 +100,7 @@ def test_the_city_account_signs_in_with_the_code_that_otp_code_prints(demo_loade
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_the_citizen_also_logs_in_with_id_number_or_phone(demo_loaded, client):
+def test_the_citizen_also_logs_in_with_id_number_or_phone(demo, client):
     citizen = User.objects.get(role=Role.CITIZEN)
     assert citizen.id_number == "001090012345"
     assert citizen.unit is None
@@ -116,14 +109,14 @@ def test_the_citizen_also_logs_in_with_id_number_or_phone(demo_loaded, client):
     assert client.login(username=citizen.id_number, password=DEMO_PASSWORD)
 
 
-def test_officers_work_in_a_unit_of_their_role_level(demo_loaded):
+def test_officers_work_in_a_unit_of_their_role_level(demo):
     for role, unit_name in EXPECTED_UNITS.items():
         officer = User.objects.select_related("unit").get(role=role)
         assert officer.unit.level == ROLE_UNIT_LEVELS[role][0], role
         assert officer.unit.name == unit_name, role
 
 
-def test_the_officers_belong_to_todays_ward_and_the_district_chief_reads_history(demo_loaded):
+def test_the_officers_belong_to_todays_ward_and_the_district_chief_reads_history(demo):
     ward = User.objects.select_related("unit").get(role=Role.ONE_STOP).unit
     assert ward.is_valid_on(LOADED_AT.date()) and ward.parent.level == UnitLevel.CITY
     # Hồng Hà holds the records of Phúc Xá, where the demo's story took place before the reform.
@@ -133,14 +126,14 @@ def test_the_officers_belong_to_todays_ward_and_the_district_chief_reads_history
     assert reads_history_only(User.objects.get(role=Role.DISTRICT))
 
 
-def test_both_trees_are_loaded(demo_loaded):
+def test_both_trees_are_loaded(demo):
     communes = AdministrativeUnit.objects.communes()
     assert communes.valid_on(LOADED_AT.date()).count() == 126
     assert communes.valid_on(date(2025, 6, 30)).count() == 526
     assert AdministrativeUnit.objects.districts().count() == 30
 
 
-def test_only_the_city_account_may_use_the_admin(demo_loaded):
+def test_only_the_city_account_may_use_the_admin(demo):
     admins = User.objects.filter(is_staff=True, is_superuser=True)
     assert list(admins.values_list("role", flat=True)) == [Role.CITY]
 
@@ -148,8 +141,8 @@ def test_only_the_city_account_may_use_the_admin(demo_loaded):
 # --- dossiers ---------------------------------------------------------------------------------------------
 
 
-def test_the_dossiers_are_loaded_once_at_todays_ward(demo_loaded):
-    assert Dossier.objects.count() == len(DEMO_DOSSIERS)
+def test_the_dossiers_are_loaded_once_at_todays_ward(demo):
+    assert Dossier.objects.count() == len(demo_dossiers_read())
     assert set(Dossier.objects.values_list("unit__name", flat=True)) == {WARD}
 
 
@@ -245,86 +238,3 @@ def test_3in1_dossiers_wait_for_their_linked_records(demo):
 
     assert Status.REGISTERED in {d.status for d in linked}
     assert not {d.status for d in linked} & {Status.RESULT_READY, Status.DELIVERED}
-
-
-@pytest.mark.parametrize(
-    "moment",
-    [
-        at(2026, 11, 23, 7),  # a Monday before office hours
-        at(2026, 11, 21, 11),  # a Saturday
-        at(2026, 2, 23, 10),  # the first working day after Tết 2026
-        at(2026, 1, 6, 16),  # early January: the fortnight straddles two register years
-    ],
-    ids=["monday-early", "saturday", "after-tet", "new-year"],
-)
-def test_whenever_it_is_loaded_the_story_is_in_the_past_and_one_dossier_is_late(monkeypatch, moment):
-    load_demo_at(monkeypatch, moment)
-
-    assert Dossier.objects.count() == len(DEMO_DOSSIERS)
-    assert max(Dossier.objects.values_list("events__at", flat=True)) < moment
-    assert [d.procedure.code for d in demo_dossiers() if d.is_overdue(moment)] == ["HT-KS"]
-    for book_year in RegisterEntry.objects.values_list("book", "year").distinct():
-        numbers = RegisterEntry.objects.filter(book=book_year[0], year=book_year[1]).values_list("number", flat=True)
-        assert sorted(numbers) == list(range(1, len(numbers) + 1))
-
-
-@pytest.mark.django_db(transaction=True)
-def test_nobody_is_told_about_the_made_up_past(monkeypatch, settings, mailoutbox):
-    # Were the notifications sent, these settings would deliver them here, on commit, in this process.
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    settings.SMS_BACKEND = "locmem"
-    gateway.sms_outbox.clear()
-
-    load_demo_at(monkeypatch, LOADED_AT)
-
-    assert Dossier.objects.count() == len(DEMO_DOSSIERS)
-    assert gateway.sms_outbox == []
-    assert mailoutbox == []
-
-
-# --- the generated history -------------------------------------------------------------------------------------
-
-
-def test_two_years_of_generated_dossiers_on_both_sides_of_the_reform_are_loaded_once_and_counted(monkeypatch):
-    load_demo_at(monkeypatch, LOADED_AT, history=400)
-    load_demo_at(monkeypatch, at(2026, 11, 26, 9), history=400)
-
-    generated = Dossier.objects.filter(events__details__source="generated").distinct()
-    story = Dossier.objects.exclude(pk__in=generated)
-    assert generated.count() == 400
-    assert story.count() == len(DEMO_DOSSIERS)
-    reform = date(2025, 7, 1)
-    before = generated.filter(received_at__date__lt=reform)
-    after = generated.filter(submitted_at__date__gte=reform)
-    assert before.count() > 50 and after.count() > 200
-    # Each dossier at a commune of its day: the districts' communes before, today's communes since.
-    assert not before.exclude(unit__parent__level=UnitLevel.DISTRICT).exists()
-    assert not after.exclude(unit__parent__level=UnitLevel.CITY).exists()
-    assert before.values("unit__parent").distinct().count() > 15
-    # A third in the demo area: Ba Đình's wards before, and the communes holding their records since.
-    assert before.filter(unit__parent__name="Quận Ba Đình").count() >= 30
-    # The demo ward's own history stops three weeks before its story.
-    ward = generated.filter(unit__name=WARD, unit__valid_from=reform)
-    assert ward.exists()
-    assert max(ward.values_list("submitted_at", flat=True)) < LOADED_AT - timedelta(days=21)
-    # From the first day of last month (October) two years back: last month compares with its own month then (an
-    # online dossier counted from 01/10 may have been sent the evening before).
-    first = timezone.localtime(min(generated.values_list("submitted_at", flat=True))).date()
-    assert date(2024, 9, 30) <= first <= date(2024, 10, 7)
-    city = AdministrativeUnit.objects.get(level=UnitLevel.CITY)
-    two_years = Period("custom", date(2024, 10, 1), date(2026, 11, 25))
-    figures = unit_figures(units=[city], period=two_years, now=LOADED_AT)[city.pk]
-    # Rebuilt: every dossier received or refused is counted, the ward's fortnight too.
-    counted = Dossier.objects.filter(Q(received_at__isnull=False) | Q(status=Status.REFUSED))
-    assert counted.filter(unit__name=WARD).exists()
-    assert figures.received + figures.refused == DossierFact.objects.count() == counted.count()
-
-
-def test_the_demo_loads_at_the_real_date(db):
-    # No clock: the demo as `make run` loads it today, the officers at a ward of today.
-    call_command("load_demo", verbosity=0, history=0)
-
-    ward = User.objects.select_related("unit").get(username="motcua.hongha").unit
-    assert ward.is_valid_on(timezone.localdate())
-    assert Dossier.objects.filter(unit=ward).count() == len(DEMO_DOSSIERS)
-    assert max(Dossier.objects.values_list("events__at", flat=True)) < timezone.now()
