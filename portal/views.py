@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -35,10 +35,7 @@ class NextAction:
     def url(self) -> str | None:
         if self.url_name is None:
             return None
-        try:
-            return reverse(self.url_name, args=self.url_args)
-        except NoReverseMatch:  # a page of a later issue
-            return None
+        return reverse(self.url_name, args=self.url_args)
 
 
 @dataclass(frozen=True)

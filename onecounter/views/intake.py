@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -70,24 +70,13 @@ def intake_start(request: HttpRequest) -> HttpResponse:
     return render(request, "onecounter/intake/start.html", {"form": form, "drafts": drafts})
 
 
-def _url_or_none(name: str, *args, **kwargs) -> str | None:
-    try:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    except NoReverseMatch:  # the documents and dossier pages are built alongside this one
-        return None
-
-
 def _next_links(dossier: Dossier) -> list[tuple[str, str]]:
     """What the officer does next, the most likely first: print the receipt, open the dossier, take the next."""
-    links = []
-    receipt = _url_or_none("onecounter:document", dossier.uuid, RECEIPT_DOCUMENT)
-    if receipt:
-        links.append((receipt, _("In giấy tiếp nhận")))
-    page = _url_or_none("onecounter:dossier", uuid=dossier.uuid)
-    if page:
-        links.append((page, _("Xem hồ sơ")))
-    links.append((reverse("onecounter:intake"), _("Tiếp nhận hồ sơ khác")))
-    return links
+    return [
+        (reverse("onecounter:document", args=(dossier.uuid, RECEIPT_DOCUMENT)), _("In giấy tiếp nhận")),
+        (reverse("onecounter:dossier", kwargs={"uuid": dossier.uuid}), _("Xem hồ sơ")),
+        (reverse("onecounter:intake"), _("Tiếp nhận hồ sơ khác")),
+    ]
 
 
 @one_stop_desk

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -72,12 +72,9 @@ def _timeline(dossier: Dossier, events: list[DossierEvent]) -> list[TimelineEntr
     return entries
 
 
-def _filing_url(dossier: Dossier) -> str | None:
+def _filing_url(dossier: Dossier) -> str:
     """Where the declaration of a draft (or of a dossier to supplement) is edited: the step it was left at."""
-    try:
-        return reverse("procedures:file-resume", args=(dossier.uuid,))
-    except NoReverseMatch:  # the filing pages are built separately
-        return None
+    return reverse("procedures:file-resume", args=(dossier.uuid,))
 
 
 def _may_withdraw(dossier: Dossier, user) -> bool:

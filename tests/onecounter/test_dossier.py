@@ -67,6 +67,17 @@ def test_the_communes_officers_open_a_counter_draft(request, client, citizen, bi
     assert client.get(urls(draft)["attachment"]).status_code == 200
 
 
+def test_the_one_stop_officer_goes_on_with_a_counter_draft_from_its_page(
+    client, citizen, birth_procedure, commune_a, one_stop_a
+):
+    draft = dossier_create_draft(procedure=birth_procedure, unit=commune_a, applicant=citizen, channel=Channel.COUNTER)
+    client.force_login(one_stop_a)
+
+    page = client.get(reverse("onecounter:dossier", kwargs={"uuid": draft.uuid})).content.decode()
+
+    assert f'href="{reverse("procedures:file-resume", args=(draft.uuid,))}"' in page
+
+
 @pytest.mark.parametrize(
     ("who", "page", "status"),
     [

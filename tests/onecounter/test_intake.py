@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from egov.accounts.models import Role
+from onecounter.views.intake import RECEIPT_DOCUMENT
 from procedures import declarations
 from procedures.models import Channel, Dossier, DossierEvent, FormKind, Status
 from procedures.services import (
@@ -92,6 +93,8 @@ def test_an_officer_enters_a_dossier_for_each_channel(officer_client, one_stop_a
     assert dossier.code in page
     assert timezone.localtime(dossier.due_at).strftime("%H:%M ngày %d/%m/%Y") in page
     assert f'href="{INTAKE}"' in page and "Tiếp nhận hồ sơ khác" in page
+    assert f'href="{reverse("onecounter:document", args=(dossier.uuid, RECEIPT_DOCUMENT))}"' in page
+    assert f'href="{reverse("onecounter:dossier", kwargs={"uuid": dossier.uuid})}"' in page
 
 
 @pytest.mark.parametrize("kind", FormKind.values)

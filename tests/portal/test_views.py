@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from egov.accounts.models import ROLE_UNIT_LEVELS, Role, User
 from egov.units.models import AdministrativeUnit, UnitLevel
-from portal.views import HISTORY_HOMES, OFFICER_HOMES
+from portal.views import HISTORY_HOMES, OFFICER_HOMES, NextAction
 from procedures.catalogue import catalogue_load
 from procedures.models import Procedure
 from tests.conftest import require_in_ci
@@ -99,6 +99,14 @@ def test_every_officer_role_has_a_home_page():
     assert set(OFFICER_HOMES) == set(OFFICER_ROLES)
 
 
+def test_a_next_action_naming_a_page_that_does_not_exist_fails_loudly():
+    """A typo in a URL name breaks the officer's home page at once, rather than hiding the link."""
+    action = NextAction(title="Hồ sơ", description="Hồ sơ của xã, phường", url_name="onecounter:no-such-page")
+
+    with pytest.raises(NoReverseMatch):
+        action.url  # noqa: B018 - the property is what is tested
+
+
 @pytest.mark.parametrize("role", OFFICER_ROLES)
 def test_officer_home_shows_who_the_officer_is(client, hanoi_units, role):
     officer = make_officer(role, hanoi_units)
@@ -116,6 +124,8 @@ def test_officer_home_shows_who_the_officer_is(client, hanoi_units, role):
     assert str(OFFICER_HOMES[role].summary) in html
     for action in OFFICER_HOMES[role].actions:
         assert str(action.title) in html
+        if action.url_name is not None:
+            assert f'href="{reverse(action.url_name, args=action.url_args)}"' in html, action.url_name
     # The navigation offers the officer page to officers.
     assert 'aria-current="page">Trang cán bộ' in html
     # Every unit of today but the district, which the reform abolished: its accounts read history only.

@@ -236,6 +236,7 @@ def test_supplement_page_shows_the_officers_request(logged_in, needs_supplement)
 
     assert response.status_code == 200
     assert SUPPLEMENT_REASON in response.content.decode()
+    assert f'href="{reverse("procedures:file-resume", args=(needs_supplement.uuid,))}"' in response.content.decode()
 
 
 @pytest.mark.django_db
