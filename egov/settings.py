@@ -29,8 +29,9 @@ ALLOWED_HOSTS = env.list(
     "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-# The public base URL, used in notifications and in the QR codes printed on documents.
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public base URL, used in notifications and in the QR codes printed on documents. Its default follows PORT, as
+# `make run` does: the demo's linked records, written before the web starts, carry it as their callback address.
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 if PRODUCTION:
     problems = []

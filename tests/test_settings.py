@@ -142,3 +142,13 @@ def psql_default_jit() -> str:
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         return cursor.fetchone()[0]
+
+
+def test_the_site_url_follows_the_port_make_run_serves_on():
+    # The demo's linked records are written before the web starts and carry this as their callback address.
+    assert (
+        load_settings("settings.INTERCONNECT_CALLBACK_BASE_URL", PORT="8300").stdout.strip() == "http://127.0.0.1:8300"
+    )
+    assert load_settings("settings.SITE_URL", PORT="8300", SITE_URL="https://dvc.example").stdout.strip() == (
+        "https://dvc.example"
+    )

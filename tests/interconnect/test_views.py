@@ -147,7 +147,9 @@ def test_a_completion_with_another_result_is_a_conflict_too(dossier):
     ("signed", "why"),
     [
         pytest.param(lambda body: sign("not-the-police-secret", body), "wrong signature", id="forged"),
-        pytest.param(lambda body: sign(SECRETS["police"], body, int(time.time()) - 3600), "stale timestamp", id="stale"),
+        pytest.param(
+            lambda body: sign(SECRETS["police"], body, int(time.time()) - 3600), "stale timestamp", id="stale"
+        ),
         pytest.param(
             lambda body: sign(SECRETS["police"], body, int(time.time()) + 3600), "stale timestamp", id="from-the-future"
         ),
