@@ -6,9 +6,9 @@ years (faster in urban areas); due times follow the procedure's working days for
 its own share of late dossiers; statuses follow from age: old dossiers are delivered (some late, a few rejected,
 withdrawn or refused at receipt, a few results never collected), recent ones are still in progress. 3-in-1
 dossiers open their linked records at approval and settle when the agencies have answered. Events are the ones
-reporting.history gives each status; facts are computed by reporting.flows.fact_compute and added to the rollups
-as the dossiers are written. The world (each commune's size, online habit and lateness) depends only on the
-commune; the dossiers, on the seed.
+reporting.history gives each status, walked through the model's state machine by procedures.bulk; facts are
+computed by reporting.flows.fact_compute and added to the rollups as the dossiers are written. The world (each
+commune's size, online habit and lateness) depends only on the commune; the dossiers, on the seed.
 """
 
 import itertools
@@ -27,10 +27,11 @@ from django.utils import timezone
 from egov.units.models import AdministrativeUnit, UnitSuccession
 from egov.workcal.calendar import WorkingCalendar, get_calendar
 from interconnect.payloads import record_kinds
+from procedures.bulk import code_counters_advance, code_number
 from procedures.models import Channel, Dossier, FormKind, Procedure, Status
 from procedures.services import dossier_compute_due
 
-from .history import BulkDossier, Linked, code_counters_advance, code_number, dossiers_insert
+from .history import BulkDossier, Linked, dossiers_insert
 
 SOURCE = "generated"
 BATCH = 10_000
@@ -201,9 +202,9 @@ def _generate(count, since, until, seed, communes, now, counted, progress) -> Ge
             batch.append(dossier)
         if len(batch) >= BATCH or number == len(per_day) - 1:
             with transaction.atomic():
-                dossiers_insert(batch, source=SOURCE, units=units if counted else None)
+                written = dossiers_insert(batch, source=SOURCE, units=units if counted else None)
             report.dossiers += len(batch)
-            report.events += sum(len(d.events()) for d in batch)
+            report.events += written.events
             batch = []
             if progress:
                 progress(report.dossiers)

@@ -21,9 +21,10 @@ from egov.core.parsing import impossible_date, unaccented
 from egov.units.models import AdministrativeUnit
 from egov.units.selectors import holder_on
 from egov.units.services import LineError
+from procedures.bulk import code_counters_advance, code_number
 from procedures.models import Channel, Dossier, DossierEvent, Procedure, Status
 
-from .history import FINISHED, IN_PROGRESS, BulkDossier, code_counters_advance, code_number, dossiers_insert
+from .history import FINISHED, IN_PROGRESS, BulkDossier, dossiers_insert
 from .services import dossiers_mark_dirty, rollups_refresh
 
 SOURCE = "import"
@@ -116,7 +117,7 @@ def dossiers_import(*, lines: Iterable[str]) -> ImportReport:
         batches = [rows[i : i + WRITE_BATCH] for i in range(0, len(rows), WRITE_BATCH)]
         ids: list[int] = []
         for batch in batches:
-            ids += dossiers_insert([row.dossier for row in batch], source=SOURCE)
+            ids += dossiers_insert([row.dossier for row in batch], source=SOURCE).ids
         _counters_advance(rows)
         dossiers_mark_dirty(dossier_ids=ids)
     report.imported = len(rows)

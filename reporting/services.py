@@ -8,11 +8,11 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, Value
 from django.db.models.functions import Trunc
 
+from egov.bulk import rows_insert
 from egov.units.selectors import official_starts
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures.models import Dossier
 
-from .bulk import FACT_COLUMNS, rows_insert
 from .flows import (
     COLUMNS,
     DECIMAL_COLUMNS,
@@ -29,8 +29,14 @@ REBUILD_CHUNK = 2000
 # Rows per INSERT: 22 parameters each stays under SQLite's limit on bound parameters.
 UPSERT_ROWS = 400
 TRUNC_KIND = {Grain.MONTH: "month", Grain.YEAR: "year"}
+FACT_COLUMNS = tuple(f.attname for f in DossierFact._meta.concrete_fields)
 # The SQL below is built only from the code's own column names (FLOWS) and Django-compiled queries; every
 # value goes through parameters.
+
+
+def facts_insert(facts: Iterable[DossierFact]) -> None:
+    """Insert new facts in bulk (COPY on PostgreSQL), without counting them in the rollups."""
+    rows_insert(DossierFact, FACT_COLUMNS, ([getattr(f, name) for name in FACT_COLUMNS] for f in facts))
 
 
 def dossiers_mark_dirty(*, dossier_ids: Iterable[int]) -> None:
@@ -123,7 +129,7 @@ def rollups_rebuild() -> int:
                 break
             last_pk = chunk[-1].pk
             facts = [f for f in (fact_compute(d, starts=starts) for d in chunk) if f is not None]
-            rows_insert(DossierFact, FACT_COLUMNS, ([getattr(f, name) for name in FACT_COLUMNS] for f in facts))
+            facts_insert(facts)
             total += len(facts)
         _rollups_from_facts()
         DirtyDossier.objects.filter(pk__lte=last_mark).delete()

@@ -1,4 +1,6 @@
-"""Rows written in bulk, outside the models' save(): COPY on PostgreSQL, executemany elsewhere."""
+"""Rows written in bulk, outside the models' save(): COPY on PostgreSQL, executemany elsewhere; the keys they take.
+
+Each app writes its own tables with these (procedures.bulk, interconnect.bulk, reporting's facts)."""
 
 import csv
 import io
@@ -7,9 +9,6 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection, models
 
-from .models import DossierFact
-
-FACT_COLUMNS = tuple(f.attname for f in DossierFact._meta.concrete_fields)
 COPY_ROWS = 50_000
 
 
@@ -42,6 +41,23 @@ def rows_insert(model: type[models.Model], columns: Sequence[str], rows: Iterabl
             buffer.seek(0)
             # str() of every value is what PostgreSQL reads: ISO dates and moments with their offset, True/False.
             cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')", buffer, 1 << 20)
+
+
+def ids_reserve(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys of `model`'s table, taken from its sequence (PostgreSQL) or after its largest key
+    (SQLite, whose writers are serialised; the caller's transaction holds the write lock until it commits)."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608 (a table name of ours)
+        first = cursor.fetchone()[0] + 1
+    return list(range(first, first + count))
 
 
 # COPY's NULL marker in CSV: unquoted, so it cannot be confused with an empty string (no value of ours is "\N").
