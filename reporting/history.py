@@ -29,7 +29,6 @@ IN_PROGRESS = frozenset(
 )
 # Statuses reached at a moment the dossier's history must give (the result, the decision, the withdrawal).
 FINISHED = frozenset({Status.RESULT_READY, Status.DELIVERED, Status.REJECTED, Status.WITHDRAWN, Status.REFUSED})
-IMPORTABLE = IN_PROGRESS | FINISHED
 # The actions whose moments reporting.flows.fact_compute reads (besides the receipt).
 FACT_ACTIONS = ("refuse", "approve", "settle", "reject", "withdraw", "deliver")
 ROLLUPS_LOCK = 0x726F6C6C  # the advisory lock of bulk rollup additions ("roll")
