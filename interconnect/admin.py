@@ -1,9 +1,9 @@
 """The Django admin for linked records: view only; records change through the interconnect services."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.admin import ReadOnlyMixin
 from interconnect.models import AgencyCallback, LinkedRecord, LinkedRecordAttempt
 from procedures.admin import ReadOnlyInline
 
@@ -21,9 +21,10 @@ class CallbackInline(ReadOnlyInline):
 
 
 @admin.register(LinkedRecord)
-class LinkedRecordAdmin(admin.ModelAdmin):
+class LinkedRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Looked at here, never changed: a push, an answer and a re-send each go through a service that claims the
-    record and logs what happened, and the attempt log is append-only."""
+    record and logs what happened, and the attempt log is append-only. Deleting would cascade through that log and let
+    a dossier settle without it."""
 
     list_display = ["dossier", "agency", "kind", "status", "attempts", "due_at", "answered_at"]
     list_filter = ["agency", "kind", "status"]
@@ -52,13 +53,3 @@ class LinkedRecordAdmin(admin.ModelAdmin):
     ]
     readonly_fields = [field for _section, options in fieldsets for field in options["fields"]]
     inlines = [AttemptInline, CallbackInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Deleting would cascade through the append-only attempt log and let a dossier settle without it.
-        return False

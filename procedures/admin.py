@@ -1,9 +1,9 @@
 """The Django admin for the catalogue (editable) and for dossiers (read-only: changes go through the services)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from egov.core.admin import ReadOnlyMixin
 from procedures.models import Attachment, Dossier, DossierAccess, DossierEvent, Procedure
 
 
@@ -24,21 +24,12 @@ class ProcedureAdmin(admin.ModelAdmin):
     ordering = ["position", "code"]
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
     """Rows shown with their dossier, never added, edited or deleted here."""
 
     extra = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class DossierEventInline(ReadOnlyInline):
@@ -54,9 +45,10 @@ class AttachmentInline(ReadOnlyInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(admin.ModelAdmin):
+class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Dossiers are looked at here, not changed: the status is a protected FSM field and every change must
-    go through a service, which checks the actor and writes the event. So the admin offers view only."""
+    go through a service, which checks the actor and writes the event. So the admin offers view only; deleting would
+    cascade through the append-only event log."""
 
     list_display = ["code_or_draft", "procedure", "unit", "channel", "status", "requester_name", "due_at"]
     list_filter = ["status", "channel", "procedure", ("unit", admin.RelatedOnlyFieldListFilter), "is_late"]
@@ -90,19 +82,9 @@ class DossierAdmin(admin.ModelAdmin):
     def code_or_draft(self, obj: Dossier) -> str:
         return str(obj)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Deleting would cascade through the append-only event log.
-        return False
-
 
 @admin.register(DossierAccess)
-class DossierAccessAdmin(admin.ModelAdmin):
+class DossierAccessAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The access log, read here and never added to, changed or deleted: it is the evidence of who looked."""
 
     list_display = ["at", "dossier", "user", "what", "detail"]
@@ -111,12 +93,3 @@ class DossierAccessAdmin(admin.ModelAdmin):
     list_select_related = ["dossier", "user"]
     date_hierarchy = "at"
     fields = readonly_fields = ["at", "dossier", "user", "what", "detail"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

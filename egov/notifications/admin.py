@@ -5,12 +5,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from egov.core.admin import ReadOnlyMixin
 from egov.notifications.models import Notification
 from egov.notifications.services import notification_resend
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The messages sent to requesters; a failed one shows the gateway's last error and may be sent again."""
 
     list_display = ["dossier", "action", "channel", "recipient", "state", "attempts", "sent_at", "last_error"]
@@ -43,12 +44,3 @@ class NotificationAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
