@@ -133,6 +133,11 @@ AUTHENTICATION_BACKENDS = ["egov.accounts.backends.IdNumberOrPhoneBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:after-login"
 LOGOUT_REDIRECT_URL = "core:home"
+# Argon2id first (ADR 0019); PBKDF2 after it only so that older hashes still verify, and are rehashed at login.
+PASSWORD_HASHERS = [
+    "egov.accounts.hashers.OwaspArgon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
