@@ -29,6 +29,11 @@ def dossiers_of_citizen(user) -> QuerySet[Dossier]:
     )
 
 
+def dossiers_in_hand(user, *, procedure: Procedure) -> QuerySet[Dossier]:
+    """The citizen's dossiers of `procedure` waiting for them: drafts, and dossiers to supplement; newest first."""
+    return dossiers_of_citizen(user).filter(procedure=procedure, status__in=EDITABLE_STATUSES)
+
+
 def dossier_of_citizen(user, uuid) -> Dossier:
     """One of the citizen's own dossiers; any other dossier is a 404, so its existence is not revealed."""
     return get_object_or_404(dossiers_of_citizen(user), uuid=uuid)

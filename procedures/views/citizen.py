@@ -52,6 +52,8 @@ _NEXT_STEP: dict[str, Promise] = {
 }
 
 OTHER_DOCUMENT = "giay-to-khac"
+# "My dossiers" narrowed to one procedure's drafts and dossiers to supplement: `?lam-do=<procedure slug>`.
+IN_HAND_PARAMETER = "lam-do"
 
 
 @dataclass(frozen=True)
@@ -136,10 +138,17 @@ class LookupForm(PortalFormMixin, forms.Form):
 @citizens
 @require_GET
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = list(selectors.dossiers_of_citizen(request.user))
+    """All the citizen's dossiers; with `?lam-do=<procedure>`, only those of that procedure waiting for them (the
+    procedure page's "see all")."""
+    in_hand_of = request.GET.get(IN_HAND_PARAMETER)
+    if in_hand_of:
+        procedure = get_object_or_404(selectors.procedures_active(), slug=in_hand_of)
+        dossiers = list(selectors.dossiers_in_hand(request.user, procedure=procedure))
+    else:
+        procedure, dossiers = None, list(selectors.dossiers_of_citizen(request.user))
     for dossier in dossiers:
         dossier.continue_url = _filing_url(dossier) if dossier.status == Status.DRAFT else None
-    return render(request, "procedures/citizen/my_dossiers.html", {"dossiers": dossiers})
+    return render(request, "procedures/citizen/my_dossiers.html", {"dossiers": dossiers, "in_hand_of": procedure})
 
 
 @citizens

@@ -23,7 +23,7 @@ from procedures import declarations
 from procedures.attachments import EDITABLE_STATUSES, attachment_add, attachment_remove
 from procedures.declarations.steps import AttachmentsForm, CommuneSearchForm, ReceivingUnitForm, RequesterForm
 from procedures.models import Channel, Dossier, Status
-from procedures.selectors import dossier_filed_by, dossier_to_edit, dossiers_of_citizen, procedures_active
+from procedures.selectors import dossier_filed_by, dossier_to_edit, dossiers_in_hand, procedures_active
 from procedures.services import (
     DossierActionError,
     dossier_compute_due,
@@ -39,6 +39,8 @@ REVIEW_STEP = "kiem-tra"
 BACK_TO_REVIEW = "kiem-tra"
 # Papers handed over at the counter or by post are checked on paper; their scans are welcome, not required.
 PAPER_CHANNELS = frozenset({Channel.COUNTER, Channel.POST})
+# The procedure page lists this many of the citizen's drafts, newest first; the rest are one link away.
+DRAFTS_SHOWN = 5
 
 
 def _at_counter(user) -> bool:
@@ -102,14 +104,12 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
             channel=Channel.ONLINE_SELF,
         )
         return redirect(_step_url(dossier, declarations.step_slugs(procedure)[0]))
-    drafts = (
-        [
-            (draft, holder_on(draft.unit, today))
-            for draft in dossiers_of_citizen(request.user).filter(procedure=procedure, status__in=EDITABLE_STATUSES)
-        ]
-        if request.user.is_authenticated
-        else []
-    )
+    drafts, drafts_count = [], 0
+    if request.user.is_authenticated:
+        in_hand = dossiers_in_hand(request.user, procedure=procedure)
+        drafts = [(draft, holder_on(draft.unit, today)) for draft in in_hand[:DRAFTS_SHOWN]]
+        # A full page may hide more: only then is counting worth a query.
+        drafts_count = in_hand.count() if len(drafts) == DRAFTS_SHOWN else len(drafts)
     steps = [declarations.step_title(procedure, step) for step in declarations.step_slugs(procedure)]
     return render(
         request,
@@ -121,6 +121,7 @@ def file_start(request: HttpRequest, slug: str) -> HttpResponse:
             "steps": steps,
             "documents": declarations.documents_of(procedure),
             "drafts": drafts,
+            "drafts_count": drafts_count,
         },
     )
 

@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -270,6 +272,78 @@ def test_a_draft_begun_at_an_abolished_commune_says_where_it_goes_and_is_filed_t
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED and draft.unit == commune_a and draft.code.startswith("00097-")
     assert moved not in citizen_client.get(start_url(procedure)).content.decode()
+
+
+def drafts_begun(count: int, *, procedure, citizen, unit) -> list[Dossier]:
+    """`count` drafts of `procedure`, begun an hour apart, oldest first."""
+    drafts = [
+        dossier_create_draft(procedure=procedure, unit=unit, applicant=citizen, channel=Channel.ONLINE_SELF)
+        for _ in range(count)
+    ]
+    now = timezone.now()
+    for age, draft in enumerate(reversed(drafts)):
+        Dossier.objects.filter(pk=draft.pk).update(created_at=now - datetime.timedelta(hours=age))
+    return drafts
+
+
+def resume_url(draft: Dossier) -> str:
+    return reverse("procedures:file-resume", kwargs={"uuid": draft.uuid})
+
+
+def test_the_start_page_shows_the_five_newest_drafts_and_links_to_all_of_them(citizen_client, citizen, commune_a):
+    procedure = procedure_of(FormKind.BIRTH)
+    drafts = drafts_begun(12, procedure=procedure, citizen=citizen, unit=commune_a)
+
+    page = citizen_client.get(start_url(procedure)).content.decode()
+
+    shown = sorted((page.index(resume_url(draft)), draft) for draft in drafts if resume_url(draft) in page)
+    assert [draft for _, draft in shown] == drafts[:-6:-1]
+    see_all = f"{reverse('procedures:my-dossiers')}?lam-do={procedure.slug}"
+    assert f'href="{see_all}">Xem tất cả 12 hồ sơ đang làm dở</a>' in page
+
+    listed = citizen_client.get(see_all).content.decode()
+    assert all(resume_url(draft) in listed for draft in drafts)
+    assert "Hồ sơ đang làm dở" in listed and procedure.name in listed
+
+
+def test_the_start_page_has_no_see_all_link_when_every_draft_is_shown(citizen_client, citizen, commune_a):
+    procedure = procedure_of(FormKind.BIRTH)
+    drafts = drafts_begun(5, procedure=procedure, citizen=citizen, unit=commune_a)
+
+    page = citizen_client.get(start_url(procedure)).content.decode()
+
+    assert all(resume_url(draft) in page for draft in drafts)
+    assert "Xem tất cả" not in page.split('id="drafts-heading"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_start_page_reads_as_many_queries_for_12_drafts_as_for_6(citizen_client, citizen, commune_a):
+    procedure = procedure_of(FormKind.BIRTH)
+    drafts_begun(6, procedure=procedure, citizen=citizen, unit=commune_a)
+    citizen_client.get(start_url(procedure))  # the session, the catalogue: whatever a first request caches
+    with CaptureQueriesContext(connection) as six:
+        citizen_client.get(start_url(procedure))
+    drafts_begun(6, procedure=procedure, citizen=citizen, unit=commune_a)
+    with CaptureQueriesContext(connection) as twelve:
+        citizen_client.get(start_url(procedure))
+
+    assert len(twelve) == len(six)
+
+
+def test_all_drafts_of_a_procedure_are_the_citizens_own_and_of_that_procedure(
+    citizen_client, citizen, other_citizen, commune_a
+):
+    procedure, other_procedure = procedure_of(FormKind.BIRTH), procedure_of(FormKind.DEATH)
+    mine = drafts_begun(1, procedure=procedure, citizen=citizen, unit=commune_a)
+    others = [
+        *drafts_begun(1, procedure=procedure, citizen=other_citizen, unit=commune_a),
+        *drafts_begun(1, procedure=other_procedure, citizen=citizen, unit=commune_a),
+    ]
+
+    listed = citizen_client.get(reverse("procedures:my-dossiers"), {"lam-do": procedure.slug}).content.decode()
+
+    assert resume_url(mine[0]) in listed
+    assert not any(resume_url(draft) in listed for draft in others)
+    assert citizen_client.get(reverse("procedures:my-dossiers"), {"lam-do": "khong-co"}).status_code == 404
 
 
 def test_the_requester_is_prefilled_from_the_account(citizen_client, commune_a):
