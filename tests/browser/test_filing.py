@@ -11,6 +11,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from egov.accounts.models import Role, User
 from procedures.models import Dossier, Status
+from procedures.services import dossier_create_draft
 from tests.browser.axe import axe_violations, describe
 from tests.conftest import save_screenshot, wait_for_heading
 from tests.procedures import pdfs
@@ -276,3 +277,23 @@ def test_a_citizen_finds_the_ward_by_its_old_name_typed_without_marks(browser, l
     wait_for_heading(browser, "Người đi đăng ký")
     assert Dossier.objects.get().unit.code == "00097"  # Phường Hồng Hà
     check_page(browser, "picker-03-first-step")
+
+
+def test_the_procedure_page_shows_five_of_twelve_drafts_on_a_small_phone(browser, live_server, world, request):
+    procedure, citizen = world
+    hong_ha = request.getfixturevalue("commune_a")
+    for _ in range(12):
+        dossier_create_draft(procedure=procedure, unit=hong_ha, applicant=citizen, channel="online_self")
+    sign_in(browser, live_server, citizen)
+
+    browser.get(live_server.url + reverse("procedures:file-start", kwargs={"slug": procedure.slug}))
+
+    drafts = browser.find_element(By.CSS_SELECTOR, "[aria-labelledby=drafts-heading]")
+    assert len(drafts.find_elements(By.LINK_TEXT, "Làm tiếp")) == 5
+    see_all = drafts.find_element(By.LINK_TEXT, "Xem tất cả 12 hồ sơ đang làm dở")
+    assert see_all.size["height"] >= 44
+    check_page(browser, "drafts-1-procedure-page")
+    see_all.click()
+    wait_for_heading(browser, "Hồ sơ đang làm dở")
+    assert len(browser.find_elements(By.LINK_TEXT, "Điền tiếp hồ sơ")) == 12
+    check_page(browser, "drafts-2-all")
