@@ -31,7 +31,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image
 
-from procedures.models import ATTACHMENT_EXTENSIONS, Attachment, Dossier, Status, can_resubmit
+from procedures.models import ATTACHMENT_EXTENSIONS, EDITABLE_STATUSES, Attachment, Dossier, can_resubmit
 from procedures.pdf_safety import PdfVerdict, pdf_inspect
 from procedures.services import DossierActionError
 
@@ -62,7 +62,6 @@ _UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*]')
 _WINDOWS_RESERVED = re.compile(r"(?:con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])", re.IGNORECASE)
 # Vietnamese letters take 2 or 3 bytes in UTF-8; 80 characters stay under the 255 bytes file systems allow.
 MAX_NAME_CHARS = 80
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.NEEDS_SUPPLEMENT})
 
 
 def megabytes(size: int) -> str:

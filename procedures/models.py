@@ -112,6 +112,8 @@ FINAL_STATUSES = frozenset({Status.DELIVERED, Status.REFUSED, Status.REJECTED, S
 CLOCK_RUNNING_STATUSES = frozenset({Status.RECEIVED, Status.PROCESSING, Status.AWAITING_SIGNATURE, Status.REGISTERED})
 # States in which the apology-and-new-date slip may be issued: received and not yet decided.
 APOLOGY_STATUSES = frozenset({*CLOCK_RUNNING_STATUSES, Status.NEEDS_SUPPLEMENT})
+# States in which the requester (or the officer entering a paper dossier) may still change the dossier.
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.NEEDS_SUPPLEMENT})
 
 
 # Who may fire a transition. Each check is (dossier, user) -> bool and is the one rule the services, the

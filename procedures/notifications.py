@@ -1,11 +1,13 @@
 """What the requester is told after a notified action: the texts of templates/notifications, queued in the outbox."""
 
+from functools import partial
+
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from egov.notifications.models import Notification, NotificationChannel
-from egov.notifications.services import notification_queue
+from egov.notifications.services import notifications_queue
 from procedures.models import Dossier
 
 
@@ -25,26 +27,10 @@ def dossier_notifications_queue(*, dossier: Dossier, action: str) -> list[Notifi
         context = {"dossier": dossier, "site_url": settings.SITE_URL}
         text = render_to_string(notification_template(action), context).strip()
         subject = render_to_string("notifications/dossier_subject.txt", context).strip()
-    queued = []
+    message = partial(Notification, dossier=dossier, action=action, text=text)
+    messages = []
     if dossier.contact_phone:
-        queued.append(
-            notification_queue(
-                dossier=dossier,
-                action=action,
-                channel=NotificationChannel.SMS,
-                recipient=dossier.contact_phone,
-                text=text,
-            )
-        )
+        messages.append(message(channel=NotificationChannel.SMS, recipient=dossier.contact_phone))
     if dossier.contact_email:
-        queued.append(
-            notification_queue(
-                dossier=dossier,
-                action=action,
-                channel=NotificationChannel.EMAIL,
-                recipient=dossier.contact_email,
-                subject=subject,
-                text=text,
-            )
-        )
-    return queued
+        messages.append(message(channel=NotificationChannel.EMAIL, recipient=dossier.contact_email, subject=subject))
+    return notifications_queue(notifications=messages)

@@ -3,8 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F
+from django.db import connection, models
 from django.utils import timezone
 
 from egov.units.models import AdministrativeUnit
@@ -14,16 +13,34 @@ from procedures.models import BOOK_OF_FORM, Dossier, DossierCodeCounter, Registe
 
 
 def _counter_next(model: type[models.Model], **key) -> int:
-    """Increment and return the `last` of the counter row `key`, creating it at 0 first.
+    """Increment and return the `last` of the counter row `key`, creating it at 1 when it does not exist yet.
 
-    Must run inside the caller's transaction: the row stays locked until it commits, so two callers never
-    get the same number and a rolled-back caller leaves no gap.
+    One statement (an upsert that returns the new value) on PostgreSQL and SQLite alike. Must run inside the
+    caller's transaction: the row stays locked until it commits, so two callers never get the same number (the
+    second waits, then increments the committed value) and a rolled-back caller leaves no gap.
     """
-    model.objects.get_or_create(**key)
-    counter = model.objects.select_for_update().get(**key)
-    model.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [model._meta.get_field(name).column for name in key]
+    quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
+    last = connection.ops.quote_name(model._meta.get_field("last").column)
+    placeholders = ", ".join(["%s"] * len(key))
+    # Only the model's own table and column names go into the text; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({quoted}, {last}) VALUES ({placeholders}, 1) "  # noqa: S608
+        f"ON CONFLICT ({quoted}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_db_value(model, name, value) for name, value in key.items()])
+        return cursor.fetchone()[0]
+
+
+def _db_value(model: type[models.Model], name: str, value):
+    """`value` of the field `name` as the database takes it (a unit's primary key for the unit)."""
+    field = model._meta.get_field(name)
+    if field.is_relation:
+        value = value.pk if isinstance(value, models.Model) else value
+        field = field.target_field
+    return field.get_db_prep_value(value, connection)
 
 
 def dossier_code_next(*, unit: AdministrativeUnit, moment: datetime) -> str:

@@ -7,8 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from egov.accounts.jurisdiction import AGENCY_ROLES, acting_unit_ids, filter_to_jurisdiction
 from egov.accounts.models import Role
-from procedures.attachments import EDITABLE_STATUSES
-from procedures.models import Channel, Dossier, DossierAccess, Procedure, Status
+from procedures.models import EDITABLE_STATUSES, Channel, Dossier, DossierAccess, Procedure, Status
 
 
 def procedures_active() -> QuerySet[Procedure]:

@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed, has_transition_perm
@@ -18,9 +19,11 @@ from egov.accounts.id_number import id_number_mismatches, parse_id_number
 from egov.accounts.jurisdiction import acting_unit_ids
 from egov.units.models import AdministrativeUnit
 from egov.workcal.calendar import get_calendar
-from procedures import transitions
+from procedures import declarations, transitions
+from procedures.filing import filing_problems, requester_name, uploaded_documents, with_uploaded_documents
 from procedures.models import (
     APOLOGY_STATUSES,
+    EDITABLE_STATUSES,
     Channel,
     Dossier,
     DossierAccess,
@@ -60,7 +63,7 @@ def dossier_create_draft(
 
 def dossier_save_draft(*, dossier: Dossier, data: dict, step: str, is_late: bool | None = None) -> Dossier:
     """Merge one step's answers into a draft (or a dossier being supplemented) and remember the step."""
-    if dossier.status not in (Status.DRAFT, Status.NEEDS_SUPPLEMENT):
+    if dossier.status not in EDITABLE_STATUSES:
         raise DossierActionError(_("Hồ sơ đã nộp, không sửa được nữa."))
     dossier.data = {**dossier.data, **data}
     dossier.draft_step = step
@@ -94,65 +97,81 @@ def _dossier_fire(
     details: dict | None = None,
     fields: dict | None = None,
 ) -> Dossier:
-    """Fire `spec`'s transition on the locked dossier, apply its effects, save, write the event, run what comes
-    after the event and queue the requester's notifications; one transaction."""
+    """Lock the dossier and fire `spec`'s transition on it (`_dossier_fire_locked`); one transaction."""
+    with transaction.atomic():
+        dossier = _dossier_lock(Dossier.objects.all(), pk=dossier_id)
+        return _dossier_fire_locked(
+            dossier=dossier, actor=actor, spec=spec, reason=reason, details=details, fields=fields
+        )
+
+
+def _dossier_lock(dossiers: QuerySet[Dossier], **lookup) -> Dossier:
+    """The one dossier of `dossiers` matching `lookup`, its row locked until the transaction ends, with what the
+    transitions' effects read; Dossier.DoesNotExist when there is none."""
+    return dossiers.select_for_update(of=("self",)).select_related("procedure", "unit__parent").get(**lookup)
+
+
+def _dossier_fire_locked(
+    *,
+    dossier: Dossier,
+    actor,
+    spec: transitions.TransitionSpec,
+    reason: str = "",
+    details: dict | None = None,
+    fields: dict | None = None,
+) -> Dossier:
+    """Fire `spec`'s transition on the dossier the caller's transaction has locked, apply its effects, save, write
+    the event, run what comes after the event and queue the requester's notifications."""
     reason = (reason or "").strip()
     if spec.reason_required and not reason:
         raise DossierActionError(_("Hãy ghi rõ lý do để người nộp hồ sơ biết cần làm gì."))
-    with transaction.atomic():
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("procedure", "unit__parent")
-            .get(pk=dossier_id)
-        )
-        method = spec.bound(dossier)
-        # The state first: has_transition_perm is also false from a wrong state, and the officer who lost
-        # a race must hear that someone else acted, not that they lack the right.
-        if not can_proceed(method):
-            raise DossierActionError(
-                _(
-                    "Hồ sơ %(code)s đang ở trạng thái “%(status)s”, không thể thực hiện thao tác này. "
-                    "Có thể một cán bộ khác vừa xử lý; hãy tải lại trang."
-                )
-                % {"code": dossier, "status": dossier.get_status_display()}
+    method = spec.bound(dossier)
+    # The state first: has_transition_perm is also false from a wrong state, and the officer who lost
+    # a race must hear that someone else acted, not that they lack the right.
+    if not can_proceed(method):
+        raise DossierActionError(
+            _(
+                "Hồ sơ %(code)s đang ở trạng thái “%(status)s”, không thể thực hiện thao tác này. "
+                "Có thể một cán bộ khác vừa xử lý; hãy tải lại trang."
             )
-        if not has_transition_perm(method, actor):
-            raise DossierActionError(
-                _("Bạn không có quyền thực hiện thao tác này với hồ sơ %(code)s.")
-                % {
-                    "code": dossier,
-                }
-            )
-        from_status = dossier.status
-        now = timezone.now()
-        firing = transitions.Firing(dossier=dossier, actor=actor, now=now, reason=reason, details=dict(details or {}))
-        method()
-        changed = [name for effect in spec.effects for name in effect(firing)]
-        for name, value in (fields or {}).items():
-            setattr(dossier, name, value)
-            changed.append(name)
-        try:
-            dossier.save(update_fields=["status", *dict.fromkeys(changed)])
-        except ConcurrentTransition as exc:
-            raise DossierActionError(
-                _("Hồ sơ %(code)s vừa được người khác xử lý. Hãy tải lại trang để xem trạng thái mới.")
-                % {"code": dossier}
-            ) from exc
-        DossierEvent.objects.create(
-            dossier=dossier,
-            actor=actor,
-            at=now,
-            action=spec.name,
-            from_status=from_status,
-            to_status=dossier.status,
-            reason=reason,
-            details=firing.details,
+            % {"code": dossier, "status": dossier.get_status_display()}
         )
-        for step in spec.after_event:
-            step(firing)
-        if spec.notified:
-            # In this transaction: the outbox rows commit with the event, and a broker down at commit loses nothing.
-            dossier_notifications_queue(dossier=dossier, action=spec.name)
+    if not has_transition_perm(method, actor):
+        raise DossierActionError(
+            _("Bạn không có quyền thực hiện thao tác này với hồ sơ %(code)s.")
+            % {
+                "code": dossier,
+            }
+        )
+    from_status = dossier.status
+    now = timezone.now()
+    firing = transitions.Firing(dossier=dossier, actor=actor, now=now, reason=reason, details=dict(details or {}))
+    method()
+    changed = [name for effect in spec.effects for name in effect(firing)]
+    for name, value in (fields or {}).items():
+        setattr(dossier, name, value)
+        changed.append(name)
+    try:
+        dossier.save(update_fields=["status", *dict.fromkeys(changed)])
+    except ConcurrentTransition as exc:
+        raise DossierActionError(
+            _("Hồ sơ %(code)s vừa được người khác xử lý. Hãy tải lại trang để xem trạng thái mới.") % {"code": dossier}
+        ) from exc
+    DossierEvent.objects.create(
+        dossier=dossier,
+        actor=actor,
+        at=now,
+        action=spec.name,
+        from_status=from_status,
+        to_status=dossier.status,
+        reason=reason,
+        details=firing.details,
+    )
+    for step in spec.after_event:
+        step(firing)
+    if spec.notified:
+        # In this transaction: the outbox rows commit with the event, and a broker down at commit loses nothing.
+        dossier_notifications_queue(dossier=dossier, action=spec.name)
     return dossier
 
 
@@ -160,24 +179,69 @@ def _late_field(is_late: bool | None) -> dict:
     return {} if is_late is None else {"is_late": is_late}
 
 
+def _submit_fields(*, is_late: bool | None, requester_name: str) -> dict:
+    fields = _late_field(is_late)
+    if requester_name:
+        fields["requester_name"] = requester_name[:120]
+    return fields
+
+
 def dossier_submit(*, dossier: Dossier, actor, is_late: bool | None = None, requester_name: str = "") -> Dossier:
     """File a draft: it gets its code and waits for the one-stop officer; `is_late` flags a late registration.
 
     `requester_name` names the requester of a paper dossier, which may have no account behind it.
     """
-    fields = _late_field(is_late)
-    if requester_name:
-        fields["requester_name"] = requester_name[:120]
+    fields = _submit_fields(is_late=is_late, requester_name=requester_name)
     return _dossier_fire(dossier_id=dossier.pk, actor=actor, spec=transitions.SUBMIT, fields=fields)
+
+
+def _dossier_file_locked(*, dossier: Dossier, actor, at_counter: bool, is_late: bool | None, requester_name: str):
+    """Submit the locked draft, or resubmit it after a supplement request; at the counter the officer, the
+    requester standing there, also receives it at once."""
+    if dossier.status == Status.NEEDS_SUPPLEMENT:
+        return _dossier_fire_locked(
+            dossier=dossier, actor=actor, spec=transitions.RESUBMIT, fields=_late_field(is_late)
+        )
+    fields = _submit_fields(is_late=is_late, requester_name=requester_name)
+    dossier = _dossier_fire_locked(dossier=dossier, actor=actor, spec=transitions.SUBMIT, fields=fields)
+    if at_counter:
+        dossier = _dossier_fire_locked(dossier=dossier, actor=actor, spec=transitions.RECEIVE)
+    return dossier
 
 
 def dossier_file_at_counter(*, dossier: Dossier, officer, is_late: bool | None, requester_name: str) -> Dossier:
     """The one-stop officer files a counter dossier and, the requester standing there, receives it at once."""
     with transaction.atomic():
-        if dossier.status == Status.NEEDS_SUPPLEMENT:
-            return dossier_resubmit(dossier=dossier, actor=officer, is_late=is_late)
-        dossier = dossier_submit(dossier=dossier, actor=officer, is_late=is_late, requester_name=requester_name)
-        return dossier_receive(dossier=dossier, officer=officer)
+        dossier = _dossier_lock(Dossier.objects.all(), pk=dossier.pk)
+        return _dossier_file_locked(
+            dossier=dossier, actor=officer, at_counter=True, is_late=is_late, requester_name=requester_name
+        )
+
+
+def dossier_file(*, dossiers: QuerySet[Dossier], uuid, actor, at_counter: bool) -> Dossier | None:
+    """File the dossier `uuid` of `dossiers` (the filer's own, as the filing pages see them) from the review page.
+
+    Its row is read once, locked: a second click waits for the first, then finds the dossier filed and gets it
+    back unchanged, with the one code there is. None when `dossiers` has no such dossier. The declaration and the
+    papers are checked again under the lock, so a draft changed in another tab since its review is never filed
+    incomplete (DossierActionError).
+    """
+    with transaction.atomic():
+        try:
+            dossier = _dossier_lock(with_uploaded_documents(dossiers), uuid=uuid)
+        except Dossier.DoesNotExist:
+            return None
+        if dossier.status not in EDITABLE_STATUSES:
+            return dossier
+        if filing_problems(dossier, uploaded=uploaded_documents(dossier)):
+            raise DossierActionError(_("Hồ sơ chưa đủ để nộp. Sửa các phần được đánh dấu bên dưới rồi bấm nộp lại."))
+        return _dossier_file_locked(
+            dossier=dossier,
+            actor=actor,
+            at_counter=at_counter,
+            is_late=declarations.is_late(dossier.procedure, dossier.data, on=timezone.localdate()),
+            requester_name=requester_name(dossier) if at_counter else "",
+        )
 
 
 def dossier_receive(*, dossier: Dossier, officer) -> Dossier:

@@ -54,21 +54,16 @@ def _enqueue_after_commit(notification_id: int) -> None:
     transaction.on_commit(partial(_tasks().notification_send.delay, notification_id=notification_id), robust=True)
 
 
-def notification_queue(
-    *, dossier, action: str, channel: str, recipient: str, text: str, subject: str = ""
-) -> Notification:
-    """Write one pending message in the caller's transaction; it is sent once that transaction commits."""
-    notification = Notification.objects.create(
-        dossier=dossier,
-        action=action,
-        channel=channel,
-        recipient=recipient,
-        subject=subject,
-        text=text,
-        next_attempt_at=timezone.now(),
-    )
-    _enqueue_after_commit(notification.pk)
-    return notification
+def notifications_queue(*, notifications: list[Notification]) -> list[Notification]:
+    """Write the unsaved messages as pending rows in the caller's transaction, in one statement; each is sent once
+    that transaction commits."""
+    now = timezone.now()
+    for notification in notifications:
+        notification.next_attempt_at = now
+    created = Notification.objects.bulk_create(notifications)
+    for notification in created:
+        _enqueue_after_commit(notification.pk)
+    return created
 
 
 def retry_delay(attempt: int) -> float:

@@ -14,9 +14,8 @@ from egov.accounts.models import User
 from egov.accounts.selectors import user_find_by_identifier
 from onecounter.forms_intake import IntakeForm
 from procedures import declarations
-from procedures.attachments import EDITABLE_STATUSES
 from procedures.declarations.steps import RequesterForm
-from procedures.models import Dossier, Status
+from procedures.models import EDITABLE_STATUSES, Dossier, Status
 from procedures.selectors import dossier_filed_by, dossiers_filed_by, procedures_active
 from procedures.services import dossier_create_draft, dossier_save_draft
 

@@ -4,7 +4,6 @@ The same pages serve a citizen filing their own dossier online and a one-stop of
 dossier (or filing online for a citizen) at the counter; `selectors.dossier_to_edit` decides who edits what.
 """
 
-import dataclasses
 import datetime
 
 from django.contrib import messages
@@ -20,25 +19,28 @@ from egov.accounts.gates import citizens_and_visitors, filers
 from egov.accounts.models import Role
 from egov.units.selectors import communes_search, holder_on
 from procedures import declarations
-from procedures.attachments import EDITABLE_STATUSES, attachment_add, attachment_remove
+from procedures.attachments import attachment_add, attachment_remove
 from procedures.declarations.steps import AttachmentsForm, CommuneSearchForm, ReceivingUnitForm, RequesterForm
-from procedures.models import Channel, Dossier, Status
-from procedures.selectors import dossier_filed_by, dossier_to_edit, dossiers_in_hand, procedures_active
+from procedures.filing import PAPER_CHANNELS, filing_documents, filing_problems, uploaded_documents
+from procedures.models import EDITABLE_STATUSES, Channel, Dossier
+from procedures.selectors import (
+    dossier_filed_by,
+    dossier_to_edit,
+    dossiers_filed_by,
+    dossiers_in_hand,
+    procedures_active,
+)
 from procedures.services import (
     DossierActionError,
     dossier_compute_due,
     dossier_create_draft,
-    dossier_file_at_counter,
-    dossier_resubmit,
+    dossier_file,
     dossier_save_draft,
-    dossier_submit,
 )
 
 REVIEW_STEP = "kiem-tra"
 # Sent by the review page's "Thay đổi" links, so that saving a step goes back to the review.
 BACK_TO_REVIEW = "kiem-tra"
-# Papers handed over at the counter or by post are checked on paper; their scans are welcome, not required.
-PAPER_CHANNELS = frozenset({Channel.COUNTER, Channel.POST})
 # The procedure page lists this many of the citizen's drafts, newest first; the rest are one link away.
 DRAFTS_SHOWN = 5
 
@@ -218,7 +220,7 @@ def _back_url(request: HttpRequest, dossier: Dossier, step: str) -> str:
 def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     """One file input per paper; a refused file is explained beside its input, the other files are kept."""
     procedure = dossier.procedure
-    documents = _documents(dossier)
+    documents = filing_documents(dossier)
     step = declarations.ATTACHMENTS_STEP
     if request.method == "POST":
         file_errors: dict[str, list[str]] = {}
@@ -234,7 +236,7 @@ def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
                 file_errors[document.slug] = [str(exc)]
         if "save_draft" in request.POST and not file_errors:
             return _save_draft_and_leave(request, dossier, {}, step)
-        form = AttachmentsForm(request.POST, request.FILES, documents=documents, uploaded=_uploaded(dossier))
+        form = AttachmentsForm(request.POST, request.FILES, documents=documents, uploaded=uploaded_documents(dossier))
         form.is_valid()
         for slug, errors in file_errors.items():
             form.add_error(slug, errors)
@@ -242,7 +244,7 @@ def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
             dossier_save_draft(dossier=dossier, data={}, step=REVIEW_STEP)
             return redirect(_step_url(dossier, REVIEW_STEP))
     else:
-        form = AttachmentsForm(documents=documents, uploaded=_uploaded(dossier))
+        form = AttachmentsForm(documents=documents, uploaded=uploaded_documents(dossier))
     if _at_counter(request.user):
         _autofocus_first_field(form)
     attachments = list(dossier.attachments.all())
@@ -267,18 +269,6 @@ def _attachments_step(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     )
 
 
-def _documents(dossier: Dossier) -> list[declarations.Document]:
-    """The papers to upload; for a paper dossier none is required, since the officer holds the originals."""
-    documents = declarations.documents_of(dossier.procedure)
-    if dossier.channel in PAPER_CHANNELS:
-        return [dataclasses.replace(document, required=False) for document in documents]
-    return documents
-
-
-def _uploaded(dossier: Dossier) -> set[str]:
-    return set(dossier.attachments.values_list("document", flat=True))
-
-
 @filers
 @require_POST
 def file_attachment_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
@@ -291,22 +281,6 @@ def file_attachment_remove(request: HttpRequest, uuid, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Đã xóa tệp “%(name)s”.") % {"name": attachment.original_name})
     return redirect(_step_url(dossier, declarations.ATTACHMENTS_STEP))
-
-
-def _problems(dossier: Dossier) -> list[tuple[str, str]]:
-    """(step, message) for every step that is unfinished or contradicts another; empty when ready to file."""
-    procedure = dossier.procedure
-    problems = [
-        (slug, _("Phần “%(title)s” chưa khai đủ hoặc cần sửa.") % {"title": declarations.step_title(procedure, slug)})
-        for slug in declarations.incomplete_steps(procedure, dossier.data)
-    ]
-    uploaded = _uploaded(dossier)
-    problems += [
-        (declarations.ATTACHMENTS_STEP, _("Chưa tải lên “%(name)s”.") % {"name": document.name})
-        for document in _documents(dossier)
-        if document.required and document.slug not in uploaded
-    ]
-    return problems
 
 
 @filers
@@ -326,7 +300,10 @@ def file_review(request: HttpRequest, uuid) -> HttpResponse:
             "sections": sections,
             # Where submitting files it: for a draft begun at a commune abolished since, the successor holding it.
             "filed_at": holder_on(dossier.unit, timezone.localdate()),
-            "problems": [(_step_url(dossier, slug), message) for slug, message in _problems(dossier)],
+            "problems": [
+                (_step_url(dossier, slug), message)
+                for slug, message in filing_problems(dossier, uploaded=uploaded_documents(dossier))
+            ],
             "late_notice": declarations.late_notice(procedure, dossier.data, on=timezone.localdate()),
             "back_url": _step_url(dossier, declarations.step_slugs(procedure)[-1]),
             "later_url": _start_url(request.user, dossier),
@@ -337,43 +314,22 @@ def file_review(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-def _requester_name(dossier: Dossier) -> str:
-    """The requester as declared: the requester step, or the first person of a declaration without one."""
-    slugs = declarations.step_slugs(dossier.procedure)
-    answers = dossier.data.get(RequesterForm.slug) or dossier.data.get(slugs[0]) or {}
-    return str(answers.get("full_name") or "")
-
-
-def _file(dossier: Dossier, user, *, is_late: bool) -> None:
-    """Submit (or resubmit) the dossier; at the counter the officer also receives it, in the same transaction."""
-    if _at_counter(user):
-        dossier_file_at_counter(dossier=dossier, officer=user, is_late=is_late, requester_name=_requester_name(dossier))
-    elif dossier.status == Status.NEEDS_SUPPLEMENT:
-        dossier_resubmit(dossier=dossier, actor=user, is_late=is_late)
-    else:
-        dossier_submit(dossier=dossier, actor=user, is_late=is_late)
-
-
 @filers
 @require_POST
 def file_submit(request: HttpRequest, uuid) -> HttpResponse:
     """File the dossier (or send the supplement). A second click on a filed dossier just shows its code."""
-    dossier = dossier_filed_by(request.user, uuid)
-    if dossier.status not in EDITABLE_STATUSES:
-        return redirect(_done_url(request.user, dossier))
-    if _problems(dossier):
-        messages.error(request, _("Hồ sơ chưa đủ để nộp. Sửa các phần được đánh dấu bên dưới rồi bấm nộp lại."))
-        return redirect("procedures:file-review", uuid=dossier.uuid)
-    late = declarations.is_late(dossier.procedure, dossier.data, on=timezone.localdate())
     try:
-        _file(dossier, request.user, is_late=late)
+        dossier = dossier_file(
+            dossiers=dossiers_filed_by(request.user),
+            uuid=uuid,
+            actor=request.user,
+            at_counter=_at_counter(request.user),
+        )
     except DossierActionError as exc:
-        dossier.refresh_from_db()
-        # Two clicks at once: the other request filed it; show the one code there is.
-        if dossier.status not in EDITABLE_STATUSES:
-            return redirect(_done_url(request.user, dossier))
         messages.error(request, str(exc))
-        return redirect("procedures:file-review", uuid=dossier.uuid)
+        return redirect("procedures:file-review", uuid=uuid)
+    if dossier is None:
+        raise Http404
     return redirect(_done_url(request.user, dossier))
 
 

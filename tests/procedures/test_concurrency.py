@@ -9,13 +9,17 @@ from django.db import connection
 
 from egov.accounts.models import Role
 from egov.notifications import gateway
+from procedures.declarations.samples import sample_answers
 from procedures.models import Channel, Dossier, DossierEvent, RegisterBook, RegisterCounter, RegisterEntry, Status
+from procedures.selectors import dossiers_filed_by
 from procedures.services import (
     DossierActionError,
     dossier_approve,
     dossier_create_draft,
+    dossier_file,
     dossier_propose,
     dossier_receive,
+    dossier_save_draft,
     dossier_start,
     dossier_submit,
 )
@@ -75,6 +79,24 @@ def test_twenty_parallel_submissions_get_twenty_consecutive_codes(citizen, commu
     assert sorted(dossier.code for dossier in results) == [f"00097-261207-{n:04d}" for n in range(1, 21)]
     assert sorted(Dossier.objects.values_list("code", flat=True)) == [f"00097-261207-{n:04d}" for n in range(1, 21)]
     assert len(gateway.sms_outbox) == 20
+
+
+def test_two_clicks_on_submit_at_once_file_the_dossier_once(citizen, commune_a):
+    procedure = make_procedure("TL", form_kind="extract_copy", name="Cấp bản sao trích lục hộ tịch")
+    draft = dossier_create_draft(procedure=procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF)
+    dossier_save_draft(dossier=draft, data=sample_answers(on=draft.created_at.date()), step="kiem-tra")
+
+    results, errors = race(
+        [
+            lambda: dossier_file(dossiers=dossiers_filed_by(citizen), uuid=draft.uuid, actor=citizen, at_counter=False)
+            for _ in range(2)
+        ]
+    )
+
+    # The second click waited for the first and got the filed dossier back, with the one code there is.
+    assert errors == []
+    assert [dossier.code for dossier in results] == ["00097-261207-0001"] * 2
+    assert DossierEvent.objects.filter(dossier=draft, action="submit").count() == 1
 
 
 def test_two_officers_receiving_at_once_one_wins(draft, citizen, one_stop_a, commune_a):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -505,6 +505,50 @@ def test_double_submit_gives_one_code(citizen_client, commune_a):
     assert dossier.code == code
     assert DossierEvent.objects.filter(dossier=dossier, action="submit").count() == 1
     assert code in citizen_client.get(done).content.decode()
+
+
+# The final submit on its own: the session and the user (middleware), the one locked read of the dossier with its
+# papers, the code counter (one upsert), the dossier, the event, the reporting mark, the notifications (one insert).
+SUBMIT_STATEMENTS = 8
+
+
+def test_the_final_submit_costs_a_fixed_number_of_statements(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.BIRTH), commune_a)
+    walk(citizen_client, dossier)
+    get_calendar()  # read once per process, not per request
+    with CaptureQueriesContext(connection) as captured:
+        response = citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}))
+    # The test's own transaction turns the submit's into a savepoint; a request in production has none.
+    statements = [query["sql"] for query in captured if "SAVEPOINT" not in query["sql"]]
+    assert response.url == reverse("procedures:file-done", kwargs={"uuid": dossier.uuid})
+    assert len(statements) == SUBMIT_STATEMENTS, "\n".join(statements)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.notifications.count() == 2
+
+
+def test_a_draft_changed_after_its_review_is_not_filed(citizen_client, commune_a):
+    dossier = start(citizen_client, procedure_of(FormKind.BIRTH), commune_a)
+    walk(citizen_client, dossier)
+    dossier.attachments.all().delete()  # in another tab, after the review page showed it complete
+    response = citizen_client.post(reverse("procedures:file-submit", kwargs={"uuid": dossier.uuid}), follow=True)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.DRAFT and not dossier.code
+    assert "Hồ sơ chưa đủ để nộp" in response.content.decode()
+    assert "Chưa tải lên “Giấy chứng sinh”" in response.content.decode()
+
+
+def test_a_rolled_back_submission_leaves_no_gap_in_the_codes(citizen, commune_a, birth_procedure):
+    drafts = [
+        dossier_create_draft(procedure=birth_procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF)
+        for _ in range(2)
+    ]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        dossier_submit(dossier=drafts[0], actor=citizen)
+        raise RuntimeError("the request failed after the code was taken")
+    second = dossier_submit(dossier=drafts[1], actor=citizen)
+    third = dossier_submit(dossier=drafts[0], actor=citizen)
+    assert [second.code[-4:], third.code[-4:]] == ["0001", "0002"]
 
 
 def test_a_filed_dossier_can_no_longer_be_edited(citizen_client, commune_a):
