@@ -9,7 +9,7 @@ from django.db import connection
 
 from egov.accounts.models import Role
 from egov.notifications import gateway
-from procedures.declarations.samples import sample_answers
+from procedures.declarations.samples import sample_data
 from procedures.models import Channel, Dossier, DossierEvent, RegisterBook, RegisterCounter, RegisterEntry, Status
 from procedures.selectors import dossiers_filed_by
 from procedures.services import (
@@ -84,7 +84,7 @@ def test_twenty_parallel_submissions_get_twenty_consecutive_codes(citizen, commu
 def test_two_clicks_on_submit_at_once_file_the_dossier_once(citizen, commune_a):
     procedure = make_procedure("TL", form_kind="extract_copy", name="Cấp bản sao trích lục hộ tịch")
     draft = dossier_create_draft(procedure=procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF)
-    dossier_save_draft(dossier=draft, data=sample_answers(on=draft.created_at.date()), step="kiem-tra")
+    dossier_save_draft(dossier=draft, data=sample_data(procedure, on=draft.created_at.date()), step="kiem-tra")
 
     results, errors = race(
         [
