@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# The fixtures every test may ask for, registered once here rather than star-imported from conftest to conftest.
+pytest_plugins = ["tests.personas", "tests.dossiers", "tests.interconnect.agencies", "tests.reporting.worlds"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

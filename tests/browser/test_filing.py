@@ -17,7 +17,7 @@ from tests.conftest import save_screenshot, wait_for_heading
 from tests.procedures import pdfs
 
 # make_procedure, and fixtures found by pytest by their names here.
-from tests.procedures.conftest import city, commune_a, commune_b, district, make_procedure, old_commune_a, old_commune_b  # noqa: F401
+from tests.procedures.helpers import make_procedure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

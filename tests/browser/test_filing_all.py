@@ -19,8 +19,7 @@ from tests.browser.test_filing import TINY_PDF, sign_in
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
 
 # Fixtures, found by pytest by their names here.
-from tests.procedures.conftest import citizen, city, commune_a, district, old_commune_a  # noqa: F401
-from tests.procedures.test_filing import ANSWERS
+from tests.procedures.helpers import ANSWERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

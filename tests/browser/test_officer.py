@@ -25,22 +25,10 @@ from procedures.services import dossier_create_draft
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_pages import sign_in
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
+from tests.factories import PASSWORD
 
 # Fixtures, found by pytest by their names here.
-from tests.onecounter.conftest import advance, filed, from_before_reform, old_officers  # noqa: F401
-from tests.procedures.conftest import (  # noqa: F401
-    PASSWORD,
-    citizen,
-    city,
-    clock,
-    commune_a,
-    district,
-    justice_a,
-    leader_a,
-    old_commune_a,
-    one_stop_a,
-)
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import advance, filed, procedure_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,6 @@ from tests.browser.axe import axe_violations, describe
 from tests.conftest import click_and_wait, save_screenshot
 
 # Fixtures of the small world of both trees, found by pytest by their names here.
-from tests.procedures.conftest import city, commune_a, district, old_commune_a  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,8 +21,7 @@ from egov.units.models import UnitKind, UnitLevel, UnitRollout
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_officer import DESK, PHONE, log_in, viewport
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
-from tests.procedures.conftest import old_unit
-from tests.reporting.conftest import *  # noqa: F403
+from tests.personas import old_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,11 +96,11 @@ def test_city_staff_drill_from_the_city_to_a_commune(browser, live_server, dashb
 
 
 def test_a_district_chief_drills_to_a_commune_and_downloads_the_csv(
-    browser, live_server, dashboard_world, district_chief, tmp_path
+    browser, live_server, dashboard_world, district_staff, tmp_path
 ):
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     viewport(browser, DESK)
-    log_in(browser, live_server, district_chief.username, "Trang cán bộ")
+    log_in(browser, live_server, district_staff.username, "Trang cán bộ")
     follow(browser, "Báo cáo", "Quận Ba Đình – Tháng 12/2024", within="header")
     # A district's staff have no city page to go up to.
     assert not browser.find_elements(By.XPATH, "//nav//a[normalize-space()='Thành phố Hà Nội']")
@@ -147,7 +146,7 @@ def test_a_district_chief_drills_to_a_commune_and_downloads_the_csv(
 
 @pytest.fixture
 def novembers(reform_world, clock, citizen, old_commune_a, old_rural_commune, commune_a, commune_b, rural_commune,
-              quiet, old_officers, new_officers):  # fmt: skip
+              quiet, old_commune_officers, new_officers):  # fmt: skip
     """Dossiers of three Novembers, then the clock at the real date:
 
     - 2016, while Hanoi rolled out: at Phúc Xá (Ba Đình, official since 10/08/2016) an online birth resolved on
@@ -157,7 +156,7 @@ def novembers(reform_world, clock, citizen, old_commune_a, old_rural_commune, co
     """
     from procedures.models import Channel, Status
     from reporting.services import rollups_refresh
-    from tests.reporting.conftest import filed, walk
+    from tests.reporting.helpers import filed, walk
     from tests.workcal.conftest import at
 
     birth = reform_world["birth"]
@@ -168,7 +167,7 @@ def novembers(reform_world, clock, citizen, old_commune_a, old_rural_commune, co
         return walk(filed(birth, unit=unit, applicant=citizen, channel=channel, actor=actor), to, **officers)
 
     online, paper = Channel.ONLINE_SELF, Channel.COUNTER
-    a_then, rural_then = old_officers["a"], old_officers["rural"]
+    a_then, rural_then = old_commune_officers["a"], old_commune_officers["rural"]
     dossier(old_commune_a, a_then, online, Status.RESULT_READY, at(2016, 11, 15, 9))
     late_2016 = dossier(old_commune_a, a_then, paper, Status.PROCESSING, at(2016, 11, 15, 9))
     clock.set(at(2016, 11, 16, 9))
@@ -195,7 +194,7 @@ def novembers(reform_world, clock, citizen, old_commune_a, old_rural_commune, co
 
 def test_city_staff_read_both_sides_of_the_reform_at_the_real_date(browser, live_server, novembers, city_staff, city,
                                                                     commune_a):  # fmt: skip
-    from tests.reporting.test_views import unit_url
+    from tests.reporting.helpers import unit_url
 
     viewport(browser, DESK)
     log_in(browser, live_server, city_staff.username, "Trang cán bộ", device=enrolled(city_staff))
@@ -245,9 +244,9 @@ def test_city_staff_read_both_sides_of_the_reform_at_the_real_date(browser, live
 
 
 def test_the_district_chief_lands_on_june_2025_and_reads_history_only(browser, live_server, novembers,
-                                                                      district_chief):  # fmt: skip
+                                                                      district_staff):  # fmt: skip
     viewport(browser, DESK)
-    log_in(browser, live_server, district_chief.username, "Trang cán bộ")
+    log_in(browser, live_server, district_staff.username, "Trang cán bộ")
     follow(browser, "Báo cáo", "Quận Ba Đình – Tháng 06/2025", within="header")
     main = browser.find_element(By.TAG_NAME, "main").text
     assert "Tài khoản của Quận Ba Đình, đơn vị không còn sau ngày 30/06/2025" in main

@@ -16,7 +16,8 @@ from egov.accounts.models import Role
 from tests.browser.axe import axe_violations, describe
 from tests.browser.test_officer import DESK, snap, viewport
 from tests.conftest import click_and_wait, wait_for_heading
-from tests.procedures.conftest import PASSWORD, city, make_user  # noqa: F401
+from tests.factories import PASSWORD
+from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

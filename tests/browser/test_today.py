@@ -20,18 +20,7 @@ from tests.browser.test_officer import DESK, PHONE, act, check, log_in, log_out,
 from tests.conftest import click_and_wait, wait_for_heading
 
 # Fixtures, found by pytest by their names here.
-from tests.procedures.conftest import (  # noqa: F401
-    citizen,
-    city,
-    commune_a,
-    district,
-    justice_a,
-    leader_a,
-    make_user,
-    old_commune_a,
-    one_stop_a,
-)
-from tests.reporting.conftest import rollout  # noqa: F401
+from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

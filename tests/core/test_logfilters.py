@@ -5,8 +5,6 @@ import logging
 import pytest
 from django.urls import include, path, reverse
 
-from tests.procedures.conftest import citizen  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 

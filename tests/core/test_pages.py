@@ -21,7 +21,6 @@ from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel
 from procedures import declarations
 from tests.core.walk_world import build_world, state_snapshot
-from tests.interconnect.conftest import *  # noqa: F403
 
 # Views that are Django's own and guard themselves; anything else must declare a gate.
 UNGATED_NAMESPACES = {

@@ -16,10 +16,9 @@ from procedures.declarations.samples import sample_data
 from procedures.models import Agency, Attachment, Channel, Dossier, DossierEvent, RegisterEntry
 from procedures.services import dossier_approve, dossier_create_draft, dossier_save_draft, dossier_submit
 from reporting.models import WeeklyReport
-from tests.onecounter.conftest import advance
-from tests.procedures.conftest import make_user
+from tests.personas import make_user
+from tests.procedures.helpers import advance, procedure_of
 from tests.procedures.pdfs import one_page_pdf
-from tests.procedures.test_filing import procedure_of
 
 PDF = one_page_pdf()
 

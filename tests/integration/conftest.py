@@ -20,8 +20,7 @@ from procedures.models import Agency, Dossier, Status
 from procedures.services import dossier_approve
 from tests.conftest import require_in_ci
 from tests.integration.processes import Simulator, Worker, wait_until
-from tests.interconnect.conftest import *  # noqa: F403
-from tests.interconnect.conftest import records_of
+from tests.interconnect.agencies import records_of
 
 SECRETS = {Agency.POLICE: "integration-secret-police", Agency.SOCIAL_INSURANCE: "integration-secret-social-insurance"}
 # Long enough for the timeout scenario's repeated push to reach the agency before it decides the record.

@@ -28,7 +28,7 @@ from interconnect.tasks import linked_records_sweep as linked_records_sweep_task
 from procedures.models import Agency, Dossier, DossierEvent, Status
 from tests.integration.conftest import MAX_ATTEMPTS, PORTAL_TIMEOUT_SECONDS, SECRETS
 from tests.integration.processes import BASE_DIR, free_port
-from tests.interconnect.conftest import records_of
+from tests.interconnect.agencies import records_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

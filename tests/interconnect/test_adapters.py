@@ -18,7 +18,7 @@ from interconnect.adapters import (
     client_for,
 )
 from interconnect.models import RecordKind
-from tests.interconnect.conftest import SECRETS, records_of, sign
+from tests.interconnect.agencies import SECRETS, records_of, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from interconnect.models import AgencyCallback, LinkedRecord, RecordKind, Record
 from interconnect.services import AnswerOutcome, linked_record_answer
 from procedures.models import Dossier, DossierEvent, Status
 from tests.conftest import require_in_ci
-from tests.procedures.test_concurrency import race
+from tests.procedures.helpers import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

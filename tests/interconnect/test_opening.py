@@ -15,10 +15,9 @@ from procedures import services, transitions
 from procedures.declarations.samples import sample_data
 from procedures.models import Dossier, DossierEvent, RegisterEntry, Status
 from procedures.services import DossierActionError, dossier_create_draft, dossier_save_draft, dossier_submit
-from tests.interconnect.conftest import records_of
-from tests.onecounter.conftest import advance, filed
-from tests.procedures.conftest import make_user
-from tests.procedures.test_filing import procedure_of
+from tests.interconnect.agencies import records_of
+from tests.personas import make_user
+from tests.procedures.helpers import advance, filed, procedure_of
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db

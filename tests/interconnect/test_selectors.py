@@ -26,8 +26,8 @@ from interconnect.selectors import (
 from interconnect.services import linked_record_answer
 from procedures.models import Agency
 from procedures.services import dossier_approve
-from tests.onecounter.conftest import advance, filed
-from tests.procedures.conftest import make_user
+from tests.personas import make_user
+from tests.procedures.helpers import advance, filed
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from interconnect.models import LinkedRecord, LinkedRecordAttempt, RecordKind, R
 from interconnect.services import LinkedRecordActionError, linked_record_resend, retry_delay
 from interconnect.tasks import linked_record_poll, linked_record_push, linked_records_sweep
 from procedures.models import Dossier, Status
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import procedure_of
 
 pytestmark = pytest.mark.django_db
 

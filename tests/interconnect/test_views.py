@@ -14,7 +14,7 @@ from django.urls import reverse
 from egov.notifications import gateway
 from interconnect.models import AgencyCallback, LinkedRecord, RecordKind, RecordStatus
 from procedures.models import Dossier, Status
-from tests.interconnect.conftest import SECRETS, sign
+from tests.interconnect.agencies import SECRETS, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from egov.notifications.services import (
 )
 from procedures.services import dossier_submit
 from tests.conftest import login_verified, require_in_ci
-from tests.procedures.test_concurrency import race
+from tests.procedures.helpers import race
 
 pytestmark = pytest.mark.django_db
 

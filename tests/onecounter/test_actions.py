@@ -10,8 +10,7 @@ from django.urls import reverse
 from procedures.models import DossierEvent, RegisterEntry, Status
 from procedures.services import dossier_receive, dossier_request_supplement
 from procedures.transitions import TRANSITIONS
-from tests.onecounter.conftest import filed
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import filed, procedure_of
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +154,7 @@ def test_csrf_is_enforced(request, walk_to):
 
 def test_citizens_and_agency_officers_are_refused(request, walk_to, citizen, commune_a):
     from egov.accounts.models import Role
-    from tests.procedures.conftest import make_user
+    from tests.personas import make_user
 
     dossier = walk_to(Status.SUBMITTED)
     police = make_user("congan.a", Role.POLICE, commune_a)
@@ -175,7 +174,7 @@ def test_an_unknown_action_is_not_found(request, walk_to):
 def test_two_officers_receive_at_once_one_wins_the_other_is_told(request, walk_to, one_stop_a):
     """The second officer's page was loaded before the first clicked: their click changes nothing."""
     dossier = walk_to(Status.SUBMITTED)
-    from tests.procedures.conftest import make_user
+    from tests.personas import make_user
 
     colleague = make_user("motcua.a2", one_stop_a.role, one_stop_a.unit)
     dossier_receive(dossier=dossier, officer=colleague)
@@ -307,7 +306,7 @@ OLD_PERSONA = {"one_stop_a": "one_stop", "justice_a": "justice", "leader_a": "le
 
 def district_staff(request):
     from egov.accounts.models import Role
-    from tests.procedures.conftest import make_user
+    from tests.personas import make_user
 
     return make_user("quan.badinh", Role.DISTRICT, request.getfixturevalue("district"))
 

@@ -12,9 +12,8 @@ from procedures.attachments import attachment_add
 from procedures.declarations.samples import sample_data
 from procedures.models import DossierAccess
 from procedures.services import dossier_receive, dossier_save_draft, dossier_submit
-from tests.onecounter.conftest import filed
-from tests.procedures.conftest import make_user
-from tests.procedures.test_filing import PDF
+from tests.personas import make_user
+from tests.procedures.helpers import PDF, filed
 
 pytestmark = pytest.mark.django_db
 

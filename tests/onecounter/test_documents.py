@@ -5,7 +5,6 @@ rules; the public verification page."""
 
 import datetime
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -39,9 +38,9 @@ from procedures.services import (
     dossier_settle,
     dossier_start,
 )
-from tests.conftest import require_in_ci
-from tests.onecounter.conftest import BEFORE_REFORM, REFORM_EVE_MORNING, filed
-from tests.procedures.test_filing import procedure_of
+from tests.dossiers import BEFORE_REFORM, REFORM_EVE_MORNING
+from tests.procedures.helpers import filed, procedure_of
+from tests.procedures.pdfs import pdf_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -98,17 +97,10 @@ def apologized(dossier, officer):
 # --- reading a PDF back ------------------------------------------------------------------------------------------
 
 
-def _tool(name: str, package: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        require_in_ci(f"{name} ({package})")
-    return path
-
-
 def pdf_text(pdf: bytes) -> str:
     """The text pdftotext reads from the PDF, whitespace collapsed (lines wrap where the layout says)."""
     result = subprocess.run(
-        [_tool("pdftotext", "poppler-utils"), "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+        [pdf_tool("pdftotext", "poppler-utils"), "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     )
     return " ".join(result.stdout.decode().split())
 
@@ -117,13 +109,13 @@ def pdf_fonts(pdf: bytes) -> list[list[str]]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(pdf)
         file.flush()
-        result = subprocess.run([_tool("pdffonts", "poppler-utils"), file.name], capture_output=True, check=True)
+        result = subprocess.run([pdf_tool("pdffonts", "poppler-utils"), file.name], capture_output=True, check=True)
     return [line.split() for line in result.stdout.decode().splitlines()[2:]]
 
 
 def qr_of_first_page(pdf: bytes) -> str:
     """Render page 1 at 150 dpi and decode its QR code, as a phone camera would."""
-    pdftoppm, zbarimg = _tool("pdftoppm", "poppler-utils"), _tool("zbarimg", "zbar-tools")
+    pdftoppm, zbarimg = pdf_tool("pdftoppm", "poppler-utils"), pdf_tool("zbarimg", "zbar-tools")
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "document.pdf"
         source.write_bytes(pdf)
@@ -531,7 +523,7 @@ def test_who_prints_again_a_result_of_before_the_reform(
 ):
     """The successor holding Phúc Xá's register prints its results again (and the look is audited); Phúc Xá's own
     accounts and the district's read them as history; another commune and another citizen do not find them."""
-    from tests.procedures.conftest import make_user
+    from tests.personas import make_user
 
     dossier = from_before_reform(Status.RESULT_READY, moment=BEFORE_REFORM)
     users = {"old_justice": old_officers["justice"], "district_staff": make_user("quan.badinh", "district", district)}

@@ -9,7 +9,7 @@ from onecounter.selectors import worklist_counts
 from procedures.attachments import attachment_add
 from procedures.models import Channel, DossierAccess
 from procedures.services import dossier_create_draft
-from tests.procedures.test_filing import PDF
+from tests.procedures.helpers import PDF
 
 pytestmark = pytest.mark.django_db
 

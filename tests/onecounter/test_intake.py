@@ -17,8 +17,8 @@ from procedures.services import (
     dossier_request_supplement,
     dossier_start,
 )
-from tests.procedures.conftest import make_user
-from tests.procedures.test_filing import ANSWERS, post_step, procedure_of, walk
+from tests.personas import make_user
+from tests.procedures.helpers import ANSWERS, post_step, procedure_of, walk
 
 pytestmark = pytest.mark.django_db
 

@@ -18,10 +18,8 @@ from interconnect.models import LinkedRecord, RecordKind, RecordStatus
 from interconnect.services import linked_record_answer
 from procedures.models import Agency, DossierAccess
 from procedures.services import dossier_approve
-from tests.interconnect.conftest import *  # noqa: F403 (the agencies, 3-in-1 procedures, signing and approving)
-from tests.onecounter.conftest import advance, filed
-from tests.procedures.conftest import make_user
-from tests.procedures.test_filing import procedure_of
+from tests.personas import make_user
+from tests.procedures.helpers import advance, filed, procedure_of
 
 pytestmark = pytest.mark.django_db
 
@@ -62,18 +60,6 @@ def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def police(commune_a):
-    """The police officer of Phường Hồng Hà (commune A)."""
-    return make_user("congan.hongha", Role.POLICE, commune_a, full_name="Trịnh Văn Công")
-
-
-@pytest.fixture
-def social(commune_a):
-    """The social-insurance officer of Phường Hồng Hà (commune A)."""
-    return make_user("bhxh.hongha", Role.SOCIAL_INSURANCE, commune_a, full_name="Ngô Thị Bảo")
 
 
 @pytest.fixture
@@ -133,9 +119,9 @@ def test_a_commune_officer_sees_the_communes_records_only(failed, elsewhere, one
 
 
 def test_the_communes_police_read_its_police_records_and_those_of_the_old_commune_it_holds(
-    failed, elsewhere, inherited, police
+    failed, elsewhere, inherited, police_a
 ):
-    client = logged_in(police)
+    client = logged_in(police_a)
 
     assert shown(client) == {
         (failed.code, RecordKind.REGISTER_RESIDENCE),
@@ -152,8 +138,11 @@ def test_the_communes_police_read_its_police_records_and_those_of_the_old_commun
     assert client.get(record_url(record(inherited))).status_code == 200
 
 
-def test_the_communes_social_insurance_reads_the_health_cards(failed, elsewhere, inherited, social):
-    assert shown(logged_in(social)) == {(failed.code, RecordKind.HEALTH_CARD), (inherited.code, RecordKind.HEALTH_CARD)}
+def test_the_communes_social_insurance_reads_the_health_cards(failed, elsewhere, inherited, social_insurance_a):
+    assert shown(logged_in(social_insurance_a)) == {
+        (failed.code, RecordKind.HEALTH_CARD),
+        (inherited.code, RecordKind.HEALTH_CARD),
+    }
 
 
 def test_another_communes_police_read_their_own_communes_records(failed, elsewhere, inherited, commune_b):
@@ -175,15 +164,15 @@ def test_the_district_police_account_reads_the_districts_history_and_says_so(
     assert client.get(record_url(record(failed))).status_code == 404
 
 
-def test_the_police_home_page_leads_to_the_queue(police):
-    response = logged_in(police).get(reverse("core:officer-home"))
+def test_the_police_home_page_leads_to_the_queue(police_a):
+    response = logged_in(police_a).get(reverse("core:officer-home"))
 
     assert f'href="{QUEUE}"' in response.content.decode()
     assert "Tài khoản chỉ để xem" not in response.content.decode()
 
 
-def test_the_record_page_names_where_it_was_registered_and_filed(inherited, police, one_stop_a):
-    page = logged_in(police).get(record_url(record(inherited))).content.decode()
+def test_the_record_page_names_where_it_was_registered_and_filed(inherited, police_a, one_stop_a):
+    page = logged_in(police_a).get(record_url(record(inherited))).content.decode()
 
     assert "Phường Phúc Xá, Quận Ba Đình" in page
     assert record(inherited).payload["unit_name"] == "Phường Phúc Xá"  # registered there, before the reform
@@ -278,8 +267,8 @@ def test_the_record_page_shows_the_agencys_callbacks_and_result(failed, one_stop
     assert "Gửi lại" not in page
 
 
-def test_a_leader_and_the_police_read_a_failed_record_without_the_resend_button(failed, leader_a, police):
-    for user in (leader_a, police):
+def test_a_leader_and_the_police_read_a_failed_record_without_the_resend_button(failed, leader_a, police_a):
+    for user in (leader_a, police_a):
         page = logged_in(user).get(record_url(record(failed))).content.decode()
         assert resend_url(record(failed)) not in page
         assert "Cán bộ một cửa hoặc công chức tư pháp – hộ tịch của xã, phường sẽ gửi lại." in page
@@ -336,7 +325,7 @@ def test_a_second_click_does_nothing_and_says_so(failed, clock, justice_a, djang
     assert any("đã được gửi lại lúc" in text for text in texts), texts
 
 
-@pytest.mark.parametrize("who", ["leader_a", "police"])
+@pytest.mark.parametrize("who", ["leader_a", "police_a"])
 def test_a_leader_or_the_police_may_not_resend(failed, request, who):
     response = logged_in(request.getfixturevalue(who)).post(resend_url(record(failed)))
 

@@ -10,9 +10,8 @@ from django.utils import timezone
 from egov.accounts.models import Role
 from procedures.models import Channel, Dossier, Status
 from procedures.services import dossier_create_draft, dossier_submit
-from tests.onecounter.conftest import filed
-from tests.procedures.conftest import make_user
-from tests.procedures.test_filing import procedure_of
+from tests.personas import make_user
+from tests.procedures.helpers import filed, procedure_of
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -173,7 +172,7 @@ def test_the_holder_lists_its_predecessors_open_dossiers_with_its_own(
 def test_the_holder_finds_an_old_communes_registered_dossier_by_the_requesters_id_number(
     client, clock, from_before_reform, justice_a
 ):
-    from tests.onecounter.conftest import BEFORE_REFORM
+    from tests.dossiers import BEFORE_REFORM
 
     old = from_before_reform(Status.DELIVERED, moment=BEFORE_REFORM)
     client.force_login(justice_a)

@@ -17,7 +17,6 @@ from procedures.models import Procedure
 from tests.conftest import require_in_ci
 
 # Fixtures of the small world of both trees, found by pytest by their names here.
-from tests.procedures.conftest import city, commune_a, district, old_commune_a  # noqa: F401
 
 OFFICER_ROLES = [role for role in Role if role != Role.CITIZEN]
 

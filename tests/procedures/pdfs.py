@@ -1,7 +1,14 @@
-"""PDFs written byte by byte for the upload tests: a clean one-page file, and the tricks hostile files use."""
+"""PDFs written byte by byte for the upload tests: a clean one-page file, and the tricks hostile files use; a page
+drawn by reportlab; and the poppler tools that read PDFs back."""
 
+import io
+import shutil
 import struct
 import zlib
+
+from reportlab.pdfgen import canvas
+
+from tests.conftest import require_in_ci
 
 CATALOG = b"<< /Type /Catalog /Pages 2 0 R %s >>"
 PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
@@ -91,3 +98,20 @@ HOSTILE = {
 # The HTML comes first; the PDF after it would still open in a reader that looks for %PDF- in the first kilobyte.
 HTML_THEN_PDF = b"<!DOCTYPE html><html><script>alert(1)</script></html>\n" + CLEAN
 TRUNCATED = CLEAN[: len(CLEAN) // 2] + b"\n%%EOF\n"
+
+
+def pdf_bytes() -> bytes:
+    """A one-page PDF as reportlab draws it, the same bytes every time."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, invariant=True)
+    page.drawString(72, 720, "Giay chung sinh")
+    page.save()
+    return buffer.getvalue()
+
+
+def pdf_tool(name: str, package: str) -> str:
+    """The path of a command-line tool that reads PDFs (skipped locally, required in CI)."""
+    path = shutil.which(name)
+    if path is None:
+        require_in_ci(f"{name} ({package})")
+    return path

@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import ExifTags, Image, PngImagePlugin
-from reportlab.pdfgen import canvas
 
 from procedures.attachments import (
     MAX_NAME_CHARS,
@@ -32,6 +31,7 @@ from procedures.services import (
     dossier_submit,
 )
 from tests.procedures import pdfs
+from tests.procedures.pdfs import pdf_bytes
 
 ACTIVE_PDF = (
     "Tệp “{name}” có chứa mã chạy tự động hoặc tệp đính kèm bên trong, nên không nhận được. "
@@ -40,14 +40,6 @@ ACTIVE_PDF = (
 UNREADABLE_PDF = (
     "Tệp PDF “{name}” bị hỏng, có mật khẩu hoặc không đọc được. Hãy quét hoặc in lại giấy tờ ra PDF rồi tải lên."
 )
-
-
-def pdf_bytes() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, invariant=True)  # same bytes every time
-    page.drawString(72, 720, "Giay chung sinh")
-    page.save()
-    return buffer.getvalue()
 
 
 def image_bytes(kind: str, colour: str = "red") -> bytes:

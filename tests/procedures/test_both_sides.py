@@ -11,8 +11,8 @@ from django.urls import reverse
 from procedures.declarations.samples import sample_data
 from procedures.models import Status
 from procedures.services import dossier_receive, dossier_save_draft
-from tests.procedures.conftest import make_user
-from tests.procedures.test_filing import choices, procedure_of, start_url
+from tests.personas import make_user
+from tests.procedures.helpers import choices, procedure_of, start_url
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db

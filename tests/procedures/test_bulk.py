@@ -15,8 +15,8 @@ from procedures.bulk import (
     status_path,
 )
 from procedures.models import Dossier, DossierCodeCounter, Status
+from tests.procedures.helpers import make_procedure
 
-from .conftest import make_procedure
 from .test_dossier_fsm import SOURCES, TARGETS
 
 pytestmark = pytest.mark.django_db

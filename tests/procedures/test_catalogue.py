@@ -16,7 +16,7 @@ from procedures.models import Agency, Procedure
 from procedures.views import catalogue as catalogue_views
 from procedures.views.catalogue import days_text, fee_text, processing_time_text
 from tests.conftest import save_screenshot
-from tests.procedures.conftest import make_procedure
+from tests.procedures.helpers import make_procedure
 
 SAME_DAY = "trong ngày; nếu nộp sau 15 giờ thì trả trong ngày làm việc tiếp theo"
 

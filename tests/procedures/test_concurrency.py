@@ -1,9 +1,6 @@
 """Races on PostgreSQL: parallel submissions get distinct consecutive codes, of two clicks at once one wins, and
 parallel approvals number the register without gaps or duplicates."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 
@@ -24,9 +21,9 @@ from procedures.services import (
     dossier_submit,
 )
 from tests.conftest import require_in_ci
+from tests.personas import make_user
+from tests.procedures.helpers import make_procedure, race
 from tests.workcal.conftest import at
-
-from .conftest import make_procedure, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,30 +38,6 @@ def _postgresql(settings, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.now", lambda: at(2026, 12, 7, 9))
     yield
     gateway.sms_outbox.clear()
-
-
-def race(actions: list[Callable[[], object]]) -> tuple[list, list[Exception]]:
-    """Run the actions at the same moment, each in its own thread with its own connection."""
-    barrier = threading.Barrier(len(actions))
-    results: list = []
-    errors: list[Exception] = []
-
-    def run(action: Callable[[], object]) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results.append(action())
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each contender got
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return results, errors
 
 
 def test_twenty_parallel_submissions_get_twenty_consecutive_codes(citizen, commune_a, birth_procedure):

@@ -16,7 +16,7 @@ from procedures.declarations.steps import (
     MaritalStatusForm,
     MotherForm,
 )
-from tests.procedures.conftest import make_procedure
+from tests.procedures.helpers import make_procedure
 
 pytestmark = pytest.mark.django_db
 

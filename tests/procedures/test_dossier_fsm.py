@@ -6,8 +6,7 @@ from django_fsm import can_proceed, has_transition_perm
 from egov.accounts.models import Role, User
 from procedures.models import Channel, Dossier, Status
 from procedures.services import dossier_create_draft
-
-from .conftest import make_user
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ from procedures.services import (
     dossier_start,
     dossier_submit,
 )
+from tests.personas import make_user
+from tests.procedures.helpers import make_procedure
 from tests.workcal.conftest import at
-
-from .conftest import make_procedure, make_user
 
 pytestmark = pytest.mark.django_db
 

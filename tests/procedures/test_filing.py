@@ -15,69 +15,26 @@ from django.utils.html import escape
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
 from egov.workcal.calendar import get_calendar
 from procedures import declarations
-from procedures.declarations.samples import sample_answers
 from procedures.models import Channel, Dossier, DossierEvent, FormKind, Status
 from procedures.services import dossier_create_draft, dossier_request_supplement, dossier_submit
 from tests.procedures import pdfs
-from tests.procedures.conftest import make_procedure
+from tests.procedures.helpers import (
+    ANSWERS,
+    PDF,
+    TODAY,
+    choices,
+    post_step,
+    procedure_of,
+    start,
+    start_url,
+    walk,
+)
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date.today()
-PDF = pdfs.CLEAN
 
 
 def day(days_ago: int) -> str:
     return (TODAY - datetime.timedelta(days=days_ago)).strftime("%d/%m/%Y")
-
-
-# Valid answers for every step, as a person would type them.
-ANSWERS = sample_answers(on=TODAY)
-
-DOCUMENTS = {
-    FormKind.BIRTH: [{"code": "giay-chung-sinh", "name": "Giấy chứng sinh"}],
-    FormKind.BIRTH_3IN1: [{"code": "giay-chung-sinh", "name": "Giấy chứng sinh"}],
-    FormKind.DEATH: ["Giấy báo tử"],
-    FormKind.DEATH_RESIDENCE: ["Giấy báo tử"],
-    FormKind.MARRIAGE: [],
-    FormKind.MARITAL_STATUS: [],
-    FormKind.EXTRACT_COPY: [],
-}
-
-
-def procedure_of(kind: str, **fields):
-    fields.setdefault("required_documents", DOCUMENTS[kind])
-    fields.setdefault("deadline_days", {"birth": 60, "birth_3in1": 60, "death": 15, "death_residence": 15}.get(kind))
-    return make_procedure(code=f"P-{kind}", slug=kind.replace("_", "-"), form_kind=kind, **fields)
-
-
-def start(client: Client, procedure, commune) -> Dossier:
-    response = client.post(
-        reverse("procedures:file-start", kwargs={"slug": procedure.slug}),
-        {"commune": commune.pk},
-    )
-    dossier = Dossier.objects.latest("pk")
-    first = declarations.step_slugs(procedure)[0]
-    assert response.status_code == 302
-    assert response.url == reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": first})
-    return dossier
-
-
-def post_step(client: Client, dossier: Dossier, step: str, **overrides):
-    url = reverse("procedures:file-step", kwargs={"uuid": dossier.uuid, "step": step})
-    if step == declarations.ATTACHMENTS_STEP:
-        data = {
-            document.slug: SimpleUploadedFile(f"{document.slug}.pdf", PDF, "application/pdf")
-            for document in declarations.documents_of(dossier.procedure)
-        }
-        return client.post(url, {**data, **overrides})
-    return client.post(url, {**ANSWERS[step], **overrides})
-
-
-def walk(client: Client, dossier: Dossier) -> None:
-    for step in declarations.step_slugs(dossier.procedure):
-        response = post_step(client, dossier, step)
-        assert response.status_code == 302, (step, response.context and response.context["form"].errors)
 
 
 @pytest.fixture
@@ -112,20 +69,6 @@ def test_a_citizen_files_every_kind_of_declaration(citizen_client, commune_a, ki
 
 
 # --- Where to file: today's communes, found by name, without script ------------------------------------
-
-
-def start_url(procedure) -> str:
-    return reverse("procedures:file-start", kwargs={"slug": procedure.slug})
-
-
-def choices(page: str) -> list[str]:
-    """The communes offered, in page order: the options of the select, or the labels of the radio buttons."""
-    select = re.search(r'<select name="commune".*?</select>', page, re.S)
-    if select:
-        return [
-            label for value, label in re.findall(r'<option value="(\d*)"[^>]*>([^<]*)</option>', select[0]) if value
-        ]
-    return re.findall(r'<input type="radio" name="commune"[^>]*><label[^>]*>([^<]*)</label>', page)
 
 
 def hint_of(page: str, unit) -> str:

@@ -28,7 +28,7 @@ from procedures.services import (
     dossier_submit,
     dossier_withdraw,
 )
-from tests.procedures.test_filing import procedure_of, start, walk
+from tests.procedures.helpers import procedure_of, start, walk
 
 pytestmark = pytest.mark.django_db
 

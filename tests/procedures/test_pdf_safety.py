@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 from procedures import pdf_safety
 from procedures.pdf_safety import PdfVerdict, pdf_inspect
 from tests.procedures import pdfs
-from tests.procedures.test_attachments import pdf_bytes
+from tests.procedures.pdfs import pdf_bytes
 
 
 def encrypted(password: str) -> bytes:

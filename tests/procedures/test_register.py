@@ -18,9 +18,8 @@ from procedures.services import (
     dossier_start,
     dossier_submit,
 )
+from tests.procedures.helpers import make_procedure
 from tests.workcal.conftest import at
-
-from .conftest import make_procedure
 
 pytestmark = pytest.mark.django_db
 

@@ -27,9 +27,8 @@ from procedures.services import (
     dossier_withdraw,
 )
 from tests.conftest import require_in_ci
+from tests.procedures.helpers import make_procedure
 from tests.workcal.conftest import at
-
-from .conftest import make_procedure
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,8 @@ from procedures.models import Channel
 from reporting.models import DirtyDossier
 from reporting.services import dossiers_mark_dirty, rollups_rebuild, rollups_refresh
 from tests.conftest import require_in_ci
-from tests.onecounter.conftest import filed
-from tests.procedures.test_concurrency import race
-from tests.procedures.test_filing import procedure_of
-from tests.reporting.test_rollups import rollup_cells
+from tests.procedures.helpers import filed, procedure_of, race
+from tests.reporting.helpers import rollup_cells
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db(transaction=True)

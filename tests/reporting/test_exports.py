@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from reporting.exports import ascii_slug, period_slug
 from reporting.periods import Period
-from tests.reporting.test_views import number, page_tables, unit_url
+from tests.reporting.helpers import number, page_tables, unit_url
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -95,9 +95,9 @@ def test_every_table_downloads_as_csv_and_xlsx_with_the_numbers_of_the_page(
 
 
 def test_csv_headers_are_vietnamese_and_the_file_is_named_for_the_unit_and_period(
-    client, dashboard_world, district_chief, district
+    client, dashboard_world, district_staff, district
 ):
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     response = client.get(unit_url(district, format="csv", table="mot-cua"))
     assert response["Content-Disposition"] == 'attachment; filename="bao-cao-quan-ba-dinh-thang-12-2024-mot-cua.csv"'
     header = csv_rows(response)[0]
@@ -108,8 +108,8 @@ def test_csv_headers_are_vietnamese_and_the_file_is_named_for_the_unit_and_perio
     assert quiet[-2:] == ["", ""]
 
 
-def test_xlsx_cells_are_typed(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_xlsx_cells_are_typed(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     response = client.get(unit_url(district, format="xlsx", table="tong-hop"))
     assert response["Content-Disposition"].endswith('bao-cao-quan-ba-dinh-thang-12-2024-tong-hop.xlsx"')
     sheet = xlsx_sheet(response)
@@ -123,8 +123,8 @@ def test_xlsx_cells_are_typed(client, dashboard_world, district_chief, district)
     assert quiet[header.index("Tỷ lệ trực tuyến")].value is None
 
 
-def test_an_unknown_table_is_not_found(client, dashboard_world, district_chief, district, old_commune_a):
-    client.force_login(district_chief)
+def test_an_unknown_table_is_not_found(client, dashboard_world, district_staff, district, old_commune_a):
+    client.force_login(district_staff)
     assert client.get(unit_url(district, format="csv", table="mat-khau")).status_code == 404
     # A commune has no table of child units; a period in one part has no numbered tables.
     assert client.get(unit_url(old_commune_a, format="csv", table="tong-hop")).status_code == 404

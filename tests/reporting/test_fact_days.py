@@ -8,8 +8,7 @@ from reporting.models import DossierFact
 from reporting.periods import period_of
 from reporting.selectors import unit_figures
 from reporting.services import rollups_refresh
-from tests.onecounter.conftest import advance, filed
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import advance, filed, procedure_of
 from tests.workcal.conftest import at
 
 

@@ -15,8 +15,7 @@ from reporting.generator import dossiers_generate
 from reporting.history import IN_PROGRESS
 from reporting.models import DossierFact, Rollup
 from reporting.services import rollups_rebuild
-from tests.onecounter.conftest import filed
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import filed, procedure_of
 
 pytestmark = pytest.mark.django_db
 

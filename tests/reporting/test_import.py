@@ -15,9 +15,7 @@ from reporting.imports import dossiers_import
 from reporting.models import Rollup
 from reporting.periods import Period
 from reporting.selectors import unit_figures
-from tests.onecounter.conftest import filed
-from tests.procedures.conftest import make_procedure
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import filed, make_procedure, procedure_of
 from tests.workcal.conftest import at
 
 pytestmark = pytest.mark.django_db

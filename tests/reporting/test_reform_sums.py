@@ -19,8 +19,8 @@ from reporting.models import DossierFact
 from reporting.periods import Period
 from reporting.selectors import child_parts, level_parts, total_of, unit_figures
 from reporting.services import rollups_refresh
-from tests.procedures.test_filing import procedure_of
-from tests.reporting.conftest import filed, officers_of
+from tests.procedures.helpers import procedure_of
+from tests.reporting.helpers import filed, officers_of
 from tests.workcal.conftest import at
 
 START = at(2025, 6, 26, 8, 30)  # a Thursday, three working days before the reform

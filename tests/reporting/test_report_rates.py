@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from egov.units.models import AdministrativeUnit, UnitLevel
 from reporting.periods import Period
 from reporting.selectors import unit_figures
-from tests.reporting.test_figures import world  # noqa: F401
 from tests.workcal.conftest import at
 
 # Every additive count report_rates prints (its rates are ratios of these).
@@ -37,16 +36,16 @@ def rows_of(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_csv_per_commune_matches_the_hand_count(world, clock):  # noqa: F811
+def test_csv_per_commune_matches_the_hand_count(december_world, clock):
     """The communes of the month's structure: in 2024 those of the districts, in 2026 today's."""
-    clock.set(world["era"]["after"])
-    month = world["month"]
+    clock.set(december_world["era"]["after"])
+    month = december_world["month"]
     span = ("--from", f"{month.start:%d/%m/%Y}", "--to", f"{month.end:%d/%m/%Y}")
     rows = rows_of(report("--level", "commune", *span))
     expected = AdministrativeUnit.objects.communes().valid_on(month.start).order_by("code")
     assert [row["code"] for row in rows] == [unit.code for unit in expected]
     assert {(row["from"], row["to"]) for row in rows} == {(month.start.isoformat(), month.end.isoformat())}
-    commune = world["commune"]
+    commune = december_world["commune"]
     a = next(row for row in rows if row["code"] == commune.code)
     assert (a["name"], a["parent_code"]) == (commune.name, commune.parent.code)
     assert (a["received"], a["received_online"], a["online_rate"]) == ("6", "5", "83.3")
@@ -54,15 +53,15 @@ def test_csv_per_commune_matches_the_hand_count(world, clock):  # noqa: F811
     quiet = next(row for row in rows if row["name"] in ("Phường Trúc Bạch", "Phường Ba Đình"))
     assert (quiet["received"], quiet["online_rate"], quiet["counted"]) == ("0", "", "1")
     # The rural commune's district is official only from January: not counted, its figures empty, not 0.
-    rural = next(row for row in rows if row["code"] == world["rural"][0].code)
+    rural = next(row for row in rows if row["code"] == december_world["rural"][0].code)
     assert (rural["counted"], rural["received"], rural["overdue"]) == ("0", "", "")
-    start = world["era"]["rural_start"]
+    start = december_world["era"]["rural_start"]
     later = rows_of(report("--level", "commune", span[0], span[1], "--to", f"{start:%d/%m/%Y}"))
-    assert next(row for row in later if row["code"] == world["rural"][0].code)["counted"] == "1"
+    assert next(row for row in later if row["code"] == december_world["rural"][0].code)["counted"] == "1"
 
 
-@pytest.mark.parametrize("world", ["2024"], indirect=True)
-def test_json_per_district_equals_the_selector(world, clock, district, rural_district):  # noqa: F811
+@pytest.mark.parametrize("december_world", ["2024"], indirect=True)
+def test_json_per_district_equals_the_selector(december_world, clock, district, rural_district):
     clock.set(at(2025, 1, 7, 9))
     document = json.loads(
         report("--level", "district", "--from", "2024-12-01", "--to", "2024-12-31", "--format", "json")
@@ -85,9 +84,9 @@ def test_json_per_district_equals_the_selector(world, clock, district, rural_dis
     )
 
 
-def test_one_procedure(world, clock):  # noqa: F811
-    clock.set(world["era"]["after"])
-    month = world["month"]
+def test_one_procedure(december_world, clock):
+    clock.set(december_world["era"]["after"])
+    month = december_world["month"]
     span = ("--from", f"{month.start:%d/%m/%Y}", "--to", f"{month.end:%d/%m/%Y}")
     rows = rows_of(report("--level", "city", *span, "--procedure", "P-death"))
     assert [(row["received"], row["resolved_early"]) for row in rows] == [("1", "1")]

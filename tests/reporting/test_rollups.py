@@ -10,23 +10,13 @@ from hypothesis import strategies as st
 from interconnect.models import LinkedRecord, RecordStatus
 from procedures import services
 from procedures.models import Channel, DossierEvent, Status
-from reporting.models import DirtyDossier, DossierFact, Rollup
+from reporting.models import DirtyDossier, DossierFact
 from reporting.services import dossiers_mark_dirty, facts_update, rollups_rebuild, rollups_refresh
-from tests.onecounter.conftest import filed
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import filed, procedure_of
+from tests.reporting.helpers import rollup_cells
 from tests.workcal.conftest import at
 
-ROLLUP_FIELDS = [f.name for f in Rollup._meta.fields if f.name != "id"]
 FACT_FIELDS = [f.attname for f in DossierFact._meta.fields]
-
-
-def rollup_cells() -> dict:
-    """Every non-zero rollup cell, keyed by bucket and column (rows left at zero by a refresh are harmless)."""
-    cells = {}
-    for row in Rollup.objects.values(*ROLLUP_FIELDS):
-        key = (row.pop("unit"), row.pop("procedure"), row.pop("grain"), row.pop("period_start"))
-        cells.update({(*key, column): value for column, value in row.items() if value})
-    return cells
 
 
 def facts() -> list:

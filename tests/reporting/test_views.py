@@ -4,7 +4,6 @@ form and its navigation, sorting, the lists of units to watch, and a cost that d
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
 from django.conf import settings
@@ -20,92 +19,14 @@ from reporting.dashboards import same_period_of_year
 from reporting.periods import Period
 from reporting.selectors import total_of, unit_figures
 from reporting.services import rollups_refresh
-from tests.onecounter.conftest import advance
-from tests.procedures.conftest import REFORM_DAY, REFORM_EVE, make_user, new_commune, old_unit
-from tests.procedures.test_filing import procedure_of
-from tests.reporting.conftest import filed
+from tests.factories import REFORM_DAY, REFORM_EVE
+from tests.personas import make_user, new_commune, old_unit
+from tests.procedures.helpers import advance, procedure_of
+from tests.reporting.helpers import filed, number, page_tables, rows_by_label, unit_url
 from tests.workcal.conftest import at
 
 DECEMBER = Period("month", date(2024, 12, 1), date(2024, 12, 31))
 DECEMBER_2026 = Period("month", date(2026, 12, 1), date(2026, 12, 31))
-
-
-def unit_url(unit, **params) -> str:
-    url = reverse("reporting:unit", args=[unit.pk])
-    if params:
-        from urllib.parse import urlencode
-
-        url += "?" + urlencode(params)
-    return url
-
-
-class _Tables(HTMLParser):
-    """The report tables of a page as {name: [[cell text, …], …]} (header rows left out), and their headers."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: dict[str, list[list[str]]] = {}
-        self.headers: dict[str, list[dict]] = {}
-        self._section = None
-        self._in_body = False
-        self._in_head = False
-        self._cell: list[str] | None = None
-        self._row: list[str] | None = None
-        self._attrs: dict = {}
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "section" and (attrs.get("id") or "").startswith("bang-"):
-            self._section = attrs["id"].removeprefix("bang-")
-            self.tables[self._section], self.headers[self._section] = [], []
-        elif self._section and tag in ("tbody", "tfoot"):
-            self._in_body = True
-        elif self._section and tag == "thead":
-            self._in_head = True
-        elif self._section and tag == "tr" and self._in_body:
-            self._row = []
-        elif self._section and tag in ("td", "th") and (self._in_body or self._in_head):
-            self._cell, self._attrs = [], attrs
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            text = re.sub(r"[ \t\n]+", " ", "".join(self._cell)).strip(" \xa0▲▼↕")
-            if self._in_body and self._row is not None:
-                self._row.append(text)
-            elif self._in_head:
-                self.headers[self._section].append({"text": text, **self._attrs})
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.tables[self._section].append(self._row)
-            self._row = None
-        elif tag in ("tbody", "tfoot"):
-            self._in_body = False
-        elif tag == "thead":
-            self._in_head = False
-        elif tag == "section":
-            self._section = None
-
-
-def page_tables(response) -> _Tables:
-    parser = _Tables()
-    parser.feed(response.content.decode())
-    return parser
-
-
-def rows_by_label(rows: list[list[str]]) -> dict[str, list[str]]:
-    return {row[0]: row[1:] for row in rows}
-
-
-def number(text: str) -> Decimal | None:
-    """A number as the page writes it (1.234; 12,5 %; —) read back."""
-    text = text.replace("\xa0", " ").removesuffix(" %").strip()
-    if text == "—":
-        return None
-    return Decimal(text.replace(".", "").replace(",", "."))
 
 
 # Access
@@ -135,10 +56,10 @@ def test_other_roles_are_refused(client, role, district, commune_a):
 
 
 @pytest.mark.django_db
-def test_a_district_sees_its_own_district_and_communes_only(client, district_chief, city, district, old_commune_a,
+def test_a_district_sees_its_own_district_and_communes_only(client, district_staff, city, district, old_commune_a,
                                                             commune_a, rural_district, old_rural_commune):  # fmt: skip
     """Its communes of before the reform: today's communes (Hồng Hà holds Phúc Xá's records) are the city's."""
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     assert client.get(unit_url(district)).status_code == 200
     assert client.get(unit_url(old_commune_a)).status_code == 200
     for unit in (city, rural_district, old_rural_commune, commune_a):
@@ -154,20 +75,20 @@ def test_city_staff_see_every_unit(client, city_staff, city, district, old_commu
 
 
 @pytest.mark.django_db
-def test_an_unknown_unit_is_not_found_for_the_city_and_refused_for_a_district(client, city_staff, district_chief):
+def test_an_unknown_unit_is_not_found_for_the_city_and_refused_for_a_district(client, city_staff, district_staff):
     client.force_login(city_staff)
     assert client.get(reverse("reporting:unit", args=[999999])).status_code == 404
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     assert client.get(reverse("reporting:unit", args=[999999])).status_code == 403
 
 
 @pytest.mark.django_db
-def test_the_reports_home_opens_the_officers_own_unit(client, clock, district_chief, city_staff, district, city):
+def test_the_reports_home_opens_the_officers_own_unit(client, clock, district_staff, city_staff, district, city):
     clock.set(at(2024, 12, 12, 9))
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     assert client.get(reverse("reporting:home")).url == unit_url(district)
     clock.set(at(2025, 6, 30, 16))
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     assert client.get(reverse("reporting:home")).url == unit_url(district)
     client.force_login(city_staff)
     assert client.get(reverse("reporting:home")).url == unit_url(city)
@@ -176,12 +97,12 @@ def test_the_reports_home_opens_the_officers_own_unit(client, clock, district_ch
 
 
 def test_a_district_account_lands_on_its_last_month_and_reads_history_only(client, reform_world, clock,
-                                                                          district_chief, district,
+                                                                          district_staff, district,
                                                                           old_commune_a):  # fmt: skip
     """At the real date: Ba Đình ended on 30/06/2025, its account opens June 2025, its last month, when its communes
     were still below it; every report page says the account reads history only."""
     clock.set(datetime.now(UTC))
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     landing = client.get(reverse("reporting:home")).url
     assert landing == unit_url(district, kind="month", date="01/06/2025")
     response = client.get(landing)
@@ -202,15 +123,15 @@ def test_a_district_account_lands_on_its_last_month_and_reads_history_only(clien
 
 
 @pytest.mark.django_db
-def test_the_reports_are_read_only(client, district_chief, district):
-    client.force_login(district_chief)
+def test_the_reports_are_read_only(client, district_staff, district):
+    client.force_login(district_staff)
     assert client.post(reverse("reporting:home")).status_code == 405
     assert client.post(unit_url(district)).status_code == 405
 
 
 @pytest.mark.django_db
-def test_district_and_city_staff_find_the_reports_in_the_navigation(client, district_chief, one_stop_a):
-    client.force_login(district_chief)
+def test_district_and_city_staff_find_the_reports_in_the_navigation(client, district_staff, one_stop_a):
+    client.force_login(district_staff)
     home = client.get(reverse("core:officer-home")).content.decode()
     assert f'href="{reverse("reporting:home")}"' in home
     client.force_login(one_stop_a)
@@ -220,9 +141,9 @@ def test_district_and_city_staff_find_the_reports_in_the_navigation(client, dist
 # The numbers
 
 
-def test_the_district_page_shows_the_hand_count_and_unit_figures(client, dashboard_world, district_chief, district,
+def test_the_district_page_shows_the_hand_count_and_unit_figures(client, dashboard_world, district_staff, district,
                                                                   old_commune_a, old_commune_b, city):  # fmt: skip
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     response = client.get(unit_url(district))
     assert response.status_code == 200
     page = response.content.decode()
@@ -260,9 +181,9 @@ def test_the_district_page_shows_the_hand_count_and_unit_figures(client, dashboa
     assert onestop["Tổng cộng"][4] == "4"
 
 
-def test_headline_figures_say_which_base_the_online_rate_uses(client, dashboard_world, district_chief, district,
+def test_headline_figures_say_which_base_the_online_rate_uses(client, dashboard_world, district_staff, district,
                                                                settings):  # fmt: skip
-    client.force_login(district_chief)
+    client.force_login(district_staff)
     page = client.get(unit_url(district)).content.decode()
     assert "/ tổng số hồ sơ tiếp nhận (mọi thủ tục" in page
     assert "Đang giải quyết quá hạn" in page and "Thời gian giải quyết bình quân" in page
@@ -311,8 +232,8 @@ def test_a_district_not_yet_online_is_listed_apart_and_shows_no_figures(client, 
     assert rows_by_label(page_tables(response).tables["tong-hop"])["Quận Hoàn Kiếm"][:2] == ["0", "0"]
 
 
-def test_the_commune_page_tables_are_by_procedure(client, dashboard_world, district_chief, old_commune_a, district):
-    client.force_login(district_chief)
+def test_the_commune_page_tables_are_by_procedure(client, dashboard_world, district_staff, old_commune_a, district):
+    client.force_login(district_staff)
     response = client.get(unit_url(old_commune_a))
     tables = page_tables(response).tables
     assert "tong-hop" not in tables
@@ -326,8 +247,8 @@ def test_the_commune_page_tables_are_by_procedure(client, dashboard_world, distr
     assert "Thành phố Hà Nội" in page and f'href="{reverse("reporting:unit", args=[district.parent_id])}' not in page
 
 
-def test_the_trend_adds_up_to_the_period(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_the_trend_adds_up_to_the_period(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     trend = page_tables(client.get(unit_url(district))).tables["theo-thoi-gian"]
     assert len(trend) == 32  # 31 days and the total
     assert trend[8] == ["Ngày 09/12/2024", "4", "2", "50,0\xa0%", "2", "100,0\xa0%"]  # a1, b1 resolved
@@ -338,8 +259,8 @@ def test_the_trend_adds_up_to_the_period(client, dashboard_world, district_chief
 # The lists
 
 
-def test_the_lists_of_units_to_watch(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_the_lists_of_units_to_watch(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     [dashboard] = client.get(unit_url(district)).context["dashboard"].parts
     names = lambda figures: [f.unit.name for f in figures]  # noqa: E731
     # Against the city's 60,0 % online and 66,7 % on time.
@@ -349,8 +270,8 @@ def test_the_lists_of_units_to_watch(client, dashboard_world, district_chief, di
     assert names(dashboard.without_dossiers) == ["Phường Cống Vị"]
 
 
-def test_the_lists_are_on_the_page(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_the_lists_are_on_the_page(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     page = client.get(unit_url(district)).content.decode()
     assert "Tỷ lệ trực tuyến thấp hơn bình quân thành phố (60,0\xa0%)" in page
     assert "Tỷ lệ trực tuyến dưới 50 %" in page
@@ -373,16 +294,16 @@ def test_the_lists_are_on_the_page(client, dashboard_world, district_chief, dist
         ("password", "desc", ["Phường Phúc Xá", "Phường Trúc Bạch", "Phường Cống Vị"]),
     ],
 )
-def test_tables_sort_on_the_server(client, dashboard_world, district_chief, district, sort, direction, order):
-    client.force_login(district_chief)
+def test_tables_sort_on_the_server(client, dashboard_world, district_staff, district, sort, direction, order):
+    client.force_login(district_staff)
     parsed = page_tables(client.get(unit_url(district, sort=sort, dir=direction)))
     for name in ("tong-hop", "mot-cua"):
         assert [row[0] for row in parsed.tables[name][:-1]] == order
         assert parsed.tables[name][-1][0] == "Tổng cộng"
 
 
-def test_sorted_headers_say_so_and_link_to_the_other_direction(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_sorted_headers_say_so_and_link_to_the_other_direction(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     headers = page_tables(client.get(unit_url(district, sort="online_rate", dir="asc"))).headers["tong-hop"]
     sorted_ = [h for h in headers if "aria-sort" in h]
     assert [(h["text"], h["aria-sort"]) for h in sorted_] == [("Tỷ lệ trực tuyến", "ascending")]
@@ -394,8 +315,8 @@ def test_sorted_headers_say_so_and_link_to_the_other_direction(client, dashboard
 # The period
 
 
-def test_the_period_comes_from_the_form(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_the_period_comes_from_the_form(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     week = client.get(unit_url(district, kind="week", date="11/12/2024")).context["period"]
     assert (week.kind, week.start, week.end) == ("week", date(2024, 12, 9), date(2024, 12, 15))
     custom = client.get(unit_url(district, kind="custom", **{"from": "09/12/2024", "to": "09/12/2024"}))
@@ -405,8 +326,8 @@ def test_the_period_comes_from_the_form(client, dashboard_world, district_chief,
     assert (other_day.received, other_day.resolved, other_day.carried_over) == (0, 1, 2)  # a2 and a3
 
 
-def test_a_wrong_period_is_explained_and_the_current_month_shown(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_a_wrong_period_is_explained_and_the_current_month_shown(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     response = client.get(unit_url(district, kind="custom", **{"from": "15/12/2024", "to": "01/12/2024"}))
     assert response.status_code == 200
     assert response.context["period"] == DECEMBER
@@ -415,8 +336,8 @@ def test_a_wrong_period_is_explained_and_the_current_month_shown(client, dashboa
     assert "Tháng 2 năm 2026 không có ngày 31." in response.content.decode()
 
 
-def test_previous_and_next_periods_keep_the_procedure_and_order(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_previous_and_next_periods_keep_the_procedure_and_order(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     response = client.get(unit_url(district, kind="month", date="01/11/2024", procedure="P-birth", sort="received"))
     context = response.context
     assert context["previous"] == unit_url(district, kind="month", date="01/10/2024", procedure="P-birth",
@@ -429,8 +350,8 @@ def test_previous_and_next_periods_keep_the_procedure_and_order(client, dashboar
     assert 'rel="next"' not in page
 
 
-def test_the_procedure_filter(client, dashboard_world, district_chief, district, old_commune_a):
-    client.force_login(district_chief)
+def test_the_procedure_filter(client, dashboard_world, district_staff, district, old_commune_a):
+    client.force_login(district_staff)
     response = client.get(unit_url(district, procedure="P-birth"))
     assert response.context["dashboard"].figures.received == 4
     assert "Thủ tục: Đăng ký khai sinh" in response.content.decode()
@@ -493,8 +414,8 @@ def test_the_page_cost_does_not_grow_with_the_units_procedures_or_dossiers(clien
     assert queries() == before
 
 
-def test_the_page_reads_in_english_too(client, dashboard_world, district_chief, district):
-    client.force_login(district_chief)
+def test_the_page_reads_in_english_too(client, dashboard_world, district_staff, district):
+    client.force_login(district_staff)
     client.cookies["django_language"] = "en"
     # The middleware leaves English active in this thread; the override puts the default back afterwards.
     with translation.override(settings.LANGUAGE_CODE):

@@ -23,11 +23,10 @@ from reporting.selectors import unit_figures
 from reporting.services import rollups_refresh
 from reporting.weekly.delivery import weekly_report_generate
 from reporting.weekly.figures import count, percent, week_before, weekly_data
-from tests.onecounter.conftest import advance
-from tests.onecounter.test_documents import _tool
-from tests.procedures.conftest import make_user, old_unit
-from tests.procedures.test_filing import procedure_of
-from tests.reporting.conftest import filed
+from tests.personas import make_user, old_unit
+from tests.procedures.helpers import advance, procedure_of
+from tests.procedures.pdfs import pdf_tool
+from tests.reporting.helpers import filed
 from tests.workcal.conftest import at
 
 WEEK = period_of("week", date(2024, 12, 2))  # Monday 02/12 to Sunday 08/12/2024, ISO week 49, before the reform
@@ -51,7 +50,7 @@ def staff(city, district, rural_district):
 
 
 @pytest.fixture
-def week(rollout, clock, citizen, district, old_commune_a, old_commune_b, old_rural_commune, old_officers):
+def week(rollout, clock, citizen, district, old_commune_a, old_commune_b, old_rural_commune, old_commune_officers):
     """Before the reform, at the communes of then and by their officers: Ba Đình (official since 2016), Ba Vì (no
     rollout: not counted):
 
@@ -61,7 +60,7 @@ def week(rollout, clock, citizen, district, old_commune_a, old_commune_b, old_ru
       a third commune of Ba Đình has none; Ba Vì's dossier is not counted.
     """
     old_unit("00006", "Phường Vĩnh Phúc", UnitKind.WARD, UnitLevel.COMMUNE, district)
-    officers = old_officers["a"]
+    officers = old_commune_officers["a"]
     one_stop_a = officers["one_stop"]
     birth = procedure_of("birth")
     clock.set(at(2024, 11, 26, 9))
@@ -81,7 +80,9 @@ def week(rollout, clock, citizen, district, old_commune_a, old_commune_b, old_ru
     filed(birth, unit=old_rural_commune, applicant=citizen)
     from procedures.services import dossier_receive
 
-    dossier_receive(dossier=filed(birth, unit=old_commune_b, applicant=citizen), officer=old_officers["b"]["one_stop"])
+    dossier_receive(
+        dossier=filed(birth, unit=old_commune_b, applicant=citizen), officer=old_commune_officers["b"]["one_stop"]
+    )
     rollups_refresh()
     clock.set(at(2024, 12, 9, 6))  # Monday morning, when beat runs
     return WEEK
@@ -103,7 +104,7 @@ def _finish(dossier, *, one_stop, justice, leader):
 def pdf_layout_text(pdf: bytes) -> str:
     """The text as laid out on the pages (table rows on one line), non-breaking spaces as spaces."""
     result = subprocess.run(
-        [_tool("pdftotext", "poppler-utils"), "-layout", "-enc", "UTF-8", "-", "-"],
+        [pdf_tool("pdftotext", "poppler-utils"), "-layout", "-enc", "UTF-8", "-", "-"],
         input=pdf,
         capture_output=True,
         check=True,
@@ -119,7 +120,7 @@ def pdf_fonts(pdf: bytes) -> list[list[str]]:
     with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
         file.write(pdf)
         file.flush()
-        result = subprocess.run([_tool("pdffonts", "poppler-utils"), file.name], capture_output=True, check=True)
+        result = subprocess.run([pdf_tool("pdffonts", "poppler-utils"), file.name], capture_output=True, check=True)
     return [line.split() for line in result.stdout.decode().splitlines()[2:]]
 
 
@@ -242,13 +243,15 @@ def test_a_quiet_week_still_has_its_report(
 # --- the beat task -----------------------------------------------------------------------------------------------
 
 
-def test_the_task_refreshes_the_rollups_first(week, settings, citizen, old_commune_a, old_officers, clock, mailoutbox):
+def test_the_task_refreshes_the_rollups_first(
+    week, settings, citizen, old_commune_a, old_commune_officers, clock, mailoutbox
+):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     clock.set(at(2024, 12, 6, 9))
     from procedures.services import dossier_receive
 
     birth = Procedure.objects.get(code="P-birth")
-    officer = old_officers["a"]["one_stop"]
+    officer = old_commune_officers["a"]["one_stop"]
     dossier_receive(dossier=filed(birth, unit=old_commune_a, applicant=citizen), officer=officer)
     assert DirtyDossier.objects.exists()
     clock.set(at(2024, 12, 9, 6))
@@ -311,8 +314,8 @@ def test_city_and_district_staff_list_and_download(kept, staff):
         assert b"".join(response.streaming_content) == content(kept)
 
 
-def test_other_roles_are_refused(kept, citizen, old_officers):
-    for user in (citizen, old_officers["a"]["one_stop"], old_officers["a"]["leader"]):
+def test_other_roles_are_refused(kept, citizen, old_commune_officers):
+    for user in (citizen, old_commune_officers["a"]["one_stop"], old_commune_officers["a"]["leader"]):
         client = client_of(user)
         assert client.get(LIST).status_code == 403
         assert client.get(PDF_URL).status_code == 403
@@ -410,7 +413,7 @@ def test_the_pdf_agrees_with_the_dashboard_the_export_and_report_rates(week_2026
 
     from django.core.management import call_command
 
-    from tests.reporting.test_views import rows_by_label, unit_url
+    from tests.reporting.helpers import rows_by_label, unit_url
 
     data = weekly_data(week=WEEK_2026)
     client.force_login(city_staff)

@@ -7,17 +7,6 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-# The small world of both trees (Ba Đình's Phúc Xá and Trúc Bạch, today's Hồng Hà and Phường Ba Đình), as fixtures.
-from tests.procedures.conftest import (  # noqa: F401
-    city,
-    commune_a,
-    commune_b,
-    district,
-    old_commune_a,
-    old_commune_b,
-    rural_district,
-)
-
 
 def run_command(*args: str) -> str:
     """Run a management command and return what it printed."""

@@ -17,7 +17,8 @@ from egov.units.selectors import (
     rollouts_effective,
     search_key,
 )
-from tests.procedures.conftest import REFORM_DAY, REFORM_EVE, new_commune, old_unit
+from tests.factories import REFORM_DAY, REFORM_EVE
+from tests.personas import new_commune, old_unit
 from tests.units.conftest import run_command
 
 TODAY = date(2026, 12, 2)

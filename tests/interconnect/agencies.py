@@ -1,5 +1,6 @@
 """A small agency on a local port (the protocol's server side, scripted per test), 3-in-1 dossiers ready to sign, and
-one registered at an old commune before the reform."""
+one registered at an old commune before the reform: fixtures every test may ask for (a pytest plugin of
+tests/conftest.py)."""
 
 import contextlib
 import hashlib
@@ -16,9 +17,7 @@ import pytest
 from interconnect.models import LinkedRecord
 from procedures.models import Agency, Channel
 from procedures.services import dossier_approve
-from tests.onecounter.conftest import *  # noqa: F403
-from tests.onecounter.conftest import advance, filed
-from tests.procedures.test_filing import procedure_of
+from tests.procedures.helpers import advance, filed, procedure_of
 
 SECRETS = {Agency.POLICE: "test-secret-police", Agency.SOCIAL_INSURANCE: "test-secret-social-insurance"}
 

@@ -1,35 +1,28 @@
-"""Personas and a small world for dossier tests: both unit trees of Hanoi, the one before the reform of 1/7/2025
-(city → districts → communes) and today's (city → communes), linked old → new; commune A (an urban ward of today)
-with its officers, commune B, a rural commune, citizens."""
+"""The named personas and their world, as fixtures every test may ask for (a pytest plugin of tests/conftest.py).
+
+Both unit trees of Hanoi: the one before the reform of 1/7/2025 (city → districts → communes) and today's (city →
+communes), linked old → new; commune A (an urban ward of today) with its officers, commune B with its own, a rural
+commune, the officers of Phúc Xá (whose records commune A holds), district, city and agency staff, two citizens;
+and the clock the services see."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitSuccession
-from procedures.models import Channel, Procedure
-from procedures.services import dossier_create_draft
-
-# The last day of the district level, and the first of today's communes (Nghị quyết 1656/NQ-UBTVQH15).
-REFORM_EVE = date(2025, 6, 30)
-REFORM_DAY = date(2025, 7, 1)
+from tests.factories import AdministrativeUnitFactory, CitizenFactory, UserFactory
 
 
 def old_unit(code: str, name: str, kind: str, level: str, parent) -> AdministrativeUnit:
     """A unit of the tree before the reform (valid until 30/06/2025)."""
-    return AdministrativeUnit.objects.create(
-        code=code, name=name, kind=kind, level=level, parent=parent, valid_to=REFORM_EVE
-    )
+    return AdministrativeUnitFactory(code=code, name=name, kind=kind, level=level, parent=parent, old=True)
 
 
 def new_commune(code: str, name: str, kind: str, city, *, holds=(), partly=()) -> AdministrativeUnit:
     """A commune of today (since 01/07/2025) directly under the city, holding the records of the old communes
     `holds` and taking part of the territory of `partly` (whose records another successor holds)."""
-    unit = AdministrativeUnit.objects.create(
-        code=code, name=name, kind=kind, level=UnitLevel.COMMUNE, parent=city, valid_from=REFORM_DAY
-    )
+    unit = AdministrativeUnitFactory(code=code, name=name, kind=kind, parent=city, new=True)
     for old in holds:
         UnitSuccession.objects.create(old_unit=old, new_unit=unit, holds_records=True)
     for old in partly:
@@ -37,9 +30,14 @@ def new_commune(code: str, name: str, kind: str, city, *, holds=(), partly=()) -
     return unit
 
 
+def make_user(username: str, role: Role, unit=None, **fields) -> User:
+    """An account of `role` with the test password (its full name its user name unless given)."""
+    return UserFactory(username=username, role=role, unit=unit, **fields)
+
+
 @pytest.fixture
 def city(db):
-    return AdministrativeUnit.objects.create(
+    return AdministrativeUnitFactory(
         code="01", name="Thành phố Hà Nội", kind=UnitKind.CENTRAL_CITY, level=UnitLevel.CITY
     )
 
@@ -112,22 +110,11 @@ def clock(monkeypatch) -> Clock:
     return clock
 
 
-PASSWORD = "mat-khau-thu-nghiem-2026"
-
-
-def make_user(username: str, role: Role, unit=None, **fields) -> User:
-    return User.objects.create_user(
-        username, PASSWORD, full_name=fields.pop("full_name", username), role=role, unit=unit, **fields
-    )
-
-
 @pytest.fixture
 def citizen(db):
-    return make_user(
-        "001090012345",
-        Role.CITIZEN,
+    return CitizenFactory(
+        username="001090012345",
         full_name="Nguyễn Văn An",
-        id_number="001090012345",
         phone="0912345678",
         email="an@example.vn",
         sex="male",
@@ -137,9 +124,7 @@ def citizen(db):
 
 @pytest.fixture
 def other_citizen(db):
-    return make_user(
-        "001195000001", Role.CITIZEN, full_name="Trần Thị Bình", id_number="001195000001", phone="0987654321"
-    )
+    return CitizenFactory(username="001195000001", full_name="Trần Thị Bình", phone="0987654321")
 
 
 @pytest.fixture
@@ -173,6 +158,17 @@ def leader_b(commune_b):
 
 
 @pytest.fixture
+def old_officers(old_commune_a) -> dict:
+    """The one-stop, justice and leader accounts of Phường Phúc Xá: they worked there until 30/06/2025 and read its
+    history since."""
+    return {
+        "one_stop": make_user("motcua.phucxa", Role.ONE_STOP, old_commune_a, full_name="Đinh Thị Xuân"),
+        "justice": make_user("tuphap.phucxa", Role.JUSTICE, old_commune_a, full_name="Mai Văn Yên"),
+        "leader": make_user("lanhdao.phucxa", Role.LEADER, old_commune_a, full_name="Tạ Văn Long"),
+    }
+
+
+@pytest.fixture
 def police_a(commune_a):
     """The police officer of commune A: reads the linked records sent to the police, nothing else of a dossier."""
     return make_user("congan.hongha", Role.POLICE, commune_a, full_name="Trịnh Văn Công")
@@ -193,29 +189,3 @@ def district_staff(district):
 @pytest.fixture
 def city_staff(city):
     return make_user("so.tttt", Role.CITY, city, full_name="Lê Minh Thành")
-
-
-def make_procedure(code: str = "KS", form_kind: str = "birth", days: str = "0", **fields) -> Procedure:
-    return Procedure.objects.create(
-        code=code,
-        slug=fields.pop("slug", code.lower()),
-        name=fields.pop("name", "Đăng ký khai sinh"),
-        level=fields.pop("level", 4),
-        form_kind=form_kind,
-        processing_days_urban=Decimal(days),
-        processing_days_rural=Decimal(fields.pop("rural_days", days)),
-        **fields,
-    )
-
-
-@pytest.fixture
-def birth_procedure(db):
-    return make_procedure()
-
-
-@pytest.fixture
-def draft(citizen, commune_a, birth_procedure):
-    """A citizen's online draft of a birth registration at commune A."""
-    return dossier_create_draft(
-        procedure=birth_procedure, unit=commune_a, applicant=citizen, channel=Channel.ONLINE_SELF
-    )

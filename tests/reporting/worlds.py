@@ -1,66 +1,22 @@
-"""Personas of tests/procedures and tests/onecounter, the rollout of the test districts, and the dashboards' worlds on
-both sides of the reform of 1/7/2025: December 2024 at the communes of then (city → districts → communes, officers
-of the old communes acting), and December 2026 at today's communes (city → communes, the rollout inherited from the
-old districts), with dossiers carried over across the reform in between."""
+"""The dashboards' worlds on both sides of the reform of 1/7/2025, as fixtures every test may ask for (a pytest plugin
+of tests/conftest.py): the rollout of the test districts; December 2024 at the communes of then (city → districts →
+communes, officers of the old communes acting) and December 2026 at today's communes (city → communes, the rollout
+inherited from the old districts), with dossiers carried over across the reform in between; and one December at
+commune A counted by hand, on either side."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
-from egov.units.models import AdministrativeUnit, UnitKind, UnitLevel, UnitRollout
-from procedures.declarations.samples import sample_data
-from procedures.models import Channel, Dossier
-from procedures.services import dossier_create_draft, dossier_save_draft, dossier_submit
-from tests.onecounter.conftest import *  # noqa: F403
-from tests.procedures.conftest import make_user, new_commune, old_unit
-
-
-def filed(procedure, *, unit, applicant, channel: str = Channel.ONLINE_SELF, actor=None) -> Dossier:
-    """A submitted dossier, as `tests.onecounter.conftest.filed`, with a declaration dated by the test's clock (a
-    birth of 2024 for a dossier of 2024: a child born "in the future" would be refused)."""
-    dossier = dossier_create_draft(procedure=procedure, unit=unit, applicant=applicant, channel=channel)
-    dossier_save_draft(dossier=dossier, data=sample_data(procedure, on=timezone.localdate()), step="kiem-tra")
-    return dossier_submit(dossier=dossier, actor=actor or applicant)
-
-
-def officers_of(unit: AdministrativeUnit, name: str) -> dict:
-    """The one-stop officer, the civil-status officer and the leader of `unit` (`name` makes their user names)."""
-    return {
-        "one_stop": make_user(f"motcua.{name}", "one_stop", unit),
-        "justice": make_user(f"tuphap.{name}", "justice", unit),
-        "leader": make_user(f"lanhdao.{name}", "leader", unit),
-    }
-
-
-def walk(dossier, to, **officers):
-    """Move a dossier along the normal path from wherever it stands to `to`, through the real services."""
-    from procedures import services
-    from procedures.models import Status
-
-    steps = {
-        Status.SUBMITTED: lambda d: services.dossier_receive(dossier=d, officer=officers["one_stop"]),
-        Status.RECEIVED: lambda d: services.dossier_start(dossier=d, officer=officers["justice"]),
-        Status.PROCESSING: lambda d: services.dossier_propose(dossier=d, officer=officers["justice"]),
-        Status.AWAITING_SIGNATURE: lambda d: services.dossier_approve(dossier=d, leader=officers["leader"]),
-        Status.REGISTERED: lambda d: services.dossier_settle(dossier=d),
-        Status.RESULT_READY: lambda d: services.dossier_deliver(dossier=d, officer=officers["one_stop"]),
-    }
-    while dossier.status != to:
-        dossier = steps[dossier.status](dossier)
-    return dossier
-
-
-def sign(dossier, leader):
-    """Approve a dossier awaiting signature and settle it: its result is ready."""
-    from procedures import services
-    from procedures.models import Status
-
-    dossier = services.dossier_approve(dossier=dossier, leader=leader)
-    if dossier.status == Status.REGISTERED:
-        dossier = services.dossier_settle(dossier=dossier)
-    assert dossier.status == Status.RESULT_READY
-    return dossier
+from egov.units.models import UnitKind, UnitLevel, UnitRollout
+from procedures import services
+from procedures.models import Channel, Status
+from reporting.periods import period_of
+from reporting.services import rollups_refresh
+from tests.personas import make_user, new_commune, old_unit
+from tests.procedures.helpers import advance, procedure_of
+from tests.reporting.helpers import filed, officers_of, sign, walk
+from tests.workcal.conftest import at
 
 
 @pytest.fixture
@@ -90,27 +46,16 @@ def quiet(city, quiet_old):
 
 
 @pytest.fixture
-def district_chief(district):
-    """The head of Ba Đình's civil-status office, who watched the district's communes until the reform."""
-    return make_user("chanh.badinh", "district", district, full_name="Nguyễn Đức Chánh")
-
-
-@pytest.fixture
-def city_staff(city):
-    return make_user("so.tttt", "city", city, full_name="Lê Minh Thành")
-
-
-@pytest.fixture
 def rural_chief(rural_district):
     """District staff of Ba Vì: none of Ba Đình's business."""
     return make_user("chanh.bavi", "district", rural_district, full_name="Đinh Văn Vì")
 
 
 @pytest.fixture
-def old_officers(old_commune_a, old_commune_b, old_rural_commune):
-    """The officers of the old communes, who acted on their dossiers until 30/06/2025."""
+def old_commune_officers(old_officers, old_commune_b, old_rural_commune):
+    """The officers of the old communes, who acted on their dossiers until 30/06/2025 (Phúc Xá's: `old_officers`)."""
     return {
-        "a": officers_of(old_commune_a, "phucxa"),
+        "a": old_officers,
         "b": officers_of(old_commune_b, "trucbach"),
         "rural": officers_of(old_rural_commune, "minhquang"),
     }
@@ -131,9 +76,6 @@ def _week_of_dossiers(clock, monday, *, birth, citizen, units, officers) -> dict
     17:00): at unit A a1 online, result 10:00 → on time; a2 paper, result the next day 09:00 → late; a3 online,
     still being processed → overdue; at unit B b1 paper, result 10:00 → on time; at the rural unit r1 online, still
     received → overdue. Seen on the Thursday at 09:00."""
-    from procedures.models import Status
-    from tests.onecounter.conftest import advance
-    from tests.workcal.conftest import at
 
     def day(offset: int, hour: int):
         return at(monday.year, monday.month, monday.day + offset, hour)
@@ -157,7 +99,7 @@ def _week_of_dossiers(clock, monday, *, birth, citizen, units, officers) -> dict
 
 @pytest.fixture
 def dashboard_world(rollout, rural_rollout, clock, city, district, rural_district, old_commune_a, old_commune_b,
-                    old_rural_commune, quiet_old, citizen, old_officers):  # fmt: skip
+                    old_rural_commune, quiet_old, citizen, old_commune_officers):  # fmt: skip
     """December 2024, before the reform, seen on Thursday 12/12/2024 09:00; every dossier received on Monday 09/12
     at the communes of then, by their own officers:
 
@@ -169,21 +111,18 @@ def dashboard_world(rollout, rural_rollout, clock, city, district, rural_distric
     Ba Đình: 4 received, 2 online (50,0 %), 3 resolved, 2 in time (66,7 %), 1 overdue.
     The city: 5 received, 3 online (60,0 %), 3 resolved (66,7 %), 2 overdue.
     """
-    from reporting.services import rollups_refresh
-    from tests.procedures.test_filing import procedure_of
-
     birth = procedure_of("birth")
     units = {"a": old_commune_a, "b": old_commune_b, "rural": old_rural_commune}
     dossiers = _week_of_dossiers(
-        clock, date(2024, 12, 9), birth=birth, citizen=citizen, units=units, officers=old_officers
+        clock, date(2024, 12, 9), birth=birth, citizen=citizen, units=units, officers=old_commune_officers
     )
     rollups_refresh()
-    return {"birth": birth, "quiet": quiet_old, "dossiers": dossiers, "officers": old_officers}
+    return {"birth": birth, "quiet": quiet_old, "dossiers": dossiers, "officers": old_commune_officers}
 
 
 @pytest.fixture
-def reform_world(dashboard_world, clock, citizen, old_officers, new_officers, old_commune_b, commune_a, commune_b,
-                 rural_commune):  # fmt: skip
+def reform_world(dashboard_world, clock, citizen, old_commune_officers, new_officers, old_commune_b, commune_a,
+                 commune_b, rural_commune):  # fmt: skip
     """Dossiers carried over across the reform, after December 2024:
 
     - Trúc Bạch's officers receive c1 (online) on Monday 30/06/2025, the district level's last day; Phường Ba Đình,
@@ -191,14 +130,8 @@ def reform_world(dashboard_world, clock, citizen, old_officers, new_officers, ol
     - on Wednesday 02/07/2025 Phường Hồng Hà resolves a3 of Phúc Xá (late), and Xã Ba Vì receives c2, a paper
       dossier of its own, resolved that day; the citizen withdraws r1 of Minh Quang the same day.
     """
-    from procedures import services
-    from procedures.models import Status
-    from reporting.services import rollups_refresh
-    from tests.onecounter.conftest import advance
-    from tests.workcal.conftest import at
-
     birth = dashboard_world["birth"]
-    old, new = old_officers, new_officers
+    old, new = old_commune_officers, new_officers
     clock.set(at(2025, 6, 30, 9))
     c1 = advance(filed(birth, unit=old_commune_b, applicant=citizen), Status.RECEIVED, **old["b"])
     clock.set(at(2025, 7, 2, 9))
@@ -226,11 +159,95 @@ def dashboard_world_2026(reform_world, clock, citizen, commune_a, commune_b, rur
     The city: 5 received, 3 online (60,0 %), 3 resolved, 2 in time (66,7 %), 2 overdue. The history before comes
     with it (reform_world, dashboard_world): December 2024 re-aggregated onto Hồng Hà is Phúc Xá's month.
     """
-    from reporting.services import rollups_refresh
-
     units = {"a": commune_a, "b": commune_b, "rural": rural_commune}
     dossiers = _week_of_dossiers(
         clock, date(2026, 12, 7), birth=reform_world["birth"], citizen=citizen, units=units, officers=new_officers
     )
     rollups_refresh()
     return {**reform_world, "quiet": quiet, "dossiers": dossiers, "history": reform_world["dossiers"]}
+
+
+# The same December on each side of the reform: its first Monday after the 6th, a moment after the month, and
+# the official start of the rural district (a Monday in January).
+ERAS = {
+    "2024": {"monday": date(2024, 12, 9), "after": at(2025, 1, 7, 9), "rural_start": date(2025, 1, 6)},
+    "2026": {"monday": date(2026, 12, 7), "after": at(2027, 1, 5, 9), "rural_start": date(2027, 1, 4)},
+}
+
+
+@pytest.fixture(params=sorted(ERAS))
+def december_world(request, rollout, clock, citizen, city, district, rural_district, old_commune_a, old_commune_b,
+          old_rural_commune, commune_a, commune_b, rural_commune, one_stop_a, justice_a, leader_a):  # fmt: skip
+    """December at commune A (birth: the same day, or the next working day after 15:00): in 2024 at Phường Phúc Xá of
+    Quận Ba Đình, by its own officers; in 2026 at Phường Hồng Hà (which holds Phúc Xá's records), directly under the
+    city. M is the era's Monday (09/12/2024, 07/12/2026):
+
+    - d1 online, received M 09:00, result 10:00 → on time (the due day is that day);
+    - d2 online at the counter with help (online_assisted), received M, result M+1 09:00 → late;
+    - d3 paper (counter), received M 09:30, result exactly at its due time 17:00 → on time;
+    - d4 online, received M, still being processed on 31/12 → overdue in progress;
+    - d5 online, received M, withdrawn M+1;
+    - d6 online, refused at reception M (never received);
+    - d7 online in the rural commune, whose district is official only from January → not counted at all;
+    - d8 a death registration (3 working days) received M, result M+1 → early; then handed over.
+    """
+    before = request.param == "2024"
+    era = ERAS[request.param]
+    monday = era["monday"]
+    commune, rural = (old_commune_a, old_rural_commune) if before else (commune_a, rural_commune)
+    if before:
+        officers = officers_of(old_commune_a, "phucxa")
+    else:
+        officers = {"one_stop": one_stop_a, "justice": justice_a, "leader": leader_a}
+    one_stop = officers["one_stop"]
+    birth = procedure_of("birth")
+    death = procedure_of("death", days="3")
+    UnitRollout.objects.create(unit=rural_district, official_start=era["rural_start"])
+
+    def moment(days: int, hour: int, minute: int = 0):
+        day = monday + timedelta(days=days)
+        return at(day.year, day.month, day.day, hour, minute)
+
+    clock.set(moment(0, 9))
+    d1 = advance(filed(birth, unit=commune, applicant=citizen), Status.RECEIVED, **officers)
+    clock.set(moment(0, 10))
+    walk(d1, Status.RESULT_READY, **officers)
+
+    clock.set(moment(0, 9))
+    d2 = filed(birth, unit=commune, applicant=citizen, channel=Channel.ONLINE_ASSISTED, actor=one_stop)
+    d2 = advance(d2, Status.RECEIVED, **officers)
+    clock.set(moment(1, 9))
+    walk(d2, Status.RESULT_READY, **officers)
+
+    clock.set(moment(0, 9, 30))
+    d3 = filed(birth, unit=commune, applicant=citizen, channel=Channel.COUNTER, actor=one_stop)
+    d3 = advance(d3, Status.AWAITING_SIGNATURE, **officers)
+    clock.set(d3.due_at)
+    walk(d3, Status.RESULT_READY, **officers)
+
+    clock.set(moment(0, 9))
+    advance(filed(birth, unit=commune, applicant=citizen), Status.PROCESSING, **officers)
+    d5 = advance(filed(birth, unit=commune, applicant=citizen), Status.RECEIVED, **officers)
+    d6 = filed(birth, unit=commune, applicant=citizen)
+    services.dossier_refuse(dossier=d6, officer=one_stop, reason="Không thuộc thẩm quyền")
+    filed(birth, unit=rural, applicant=citizen)
+    d8 = advance(filed(death, unit=commune, applicant=citizen), Status.RECEIVED, **officers)
+    clock.set(moment(1, 9))
+    services.dossier_withdraw(dossier=d5, actor=citizen, reason="Gia đình đổi ý")
+    walk(d8, Status.DELIVERED, **officers)
+    rollups_refresh()
+    return {
+        "birth": birth,
+        "death": death,
+        "era": era,
+        "month": period_of("month", monday),
+        "moment": moment,
+        "commune": commune,
+        "officers": officers,
+        # The units that count commune A's dossiers.
+        "levels": [commune, district, city] if before else [commune, city],
+        # Commune A with the communes beside it, and the unit above them.
+        "siblings": ([old_commune_a, old_commune_b], district) if before else ([commune_a, commune_b], city),
+        # The rural commune and its district (a commune of today has none): not counted in December.
+        "rural": [old_rural_commune, rural_district] if before else [rural_commune],
+    }
