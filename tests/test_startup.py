@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from egov.startup import refuse_to_start_on_check_errors
-from tests.test_settings import SAFE, run_with_settings
+from tests.settings_process import SAFE, run_with_settings
 
 CONSOLE = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend", "OPTIONS": {}}}
 SMTP = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "smtp.example.vn"}}}

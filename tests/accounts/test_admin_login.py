@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from egov.accounts.models import User
 from egov.accounts.otp import totp_code
 from tests.accounts.conftest import PASSWORD
-from tests.accounts.test_login import logged_in_user_id
+from tests.accounts.helpers import logged_in_user_id
 from tests.conftest import login_verified
 
 LOGIN = reverse("accounts:login")

@@ -9,8 +9,7 @@ from egov.accounts.models import Role, User
 from egov.accounts.otp import totp_code
 from egov.settings import PASSWORD_HASHERS
 from tests.accounts.conftest import CITIZEN_ID, PASSWORD, make_officer
-from tests.accounts.test_login import attempt, logged_in_user_id
-from tests.accounts.test_second_factor import CODE, enrol
+from tests.accounts.helpers import CODE, attempt, enrol, logged_in_user_id
 
 ARGON2ID_AT_OWASP = "argon2$argon2id$v=19$m=19456,t=2,p=1$"
 

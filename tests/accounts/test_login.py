@@ -8,17 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.conftest import CITIZEN_ID, CITIZEN_PHONE, PASSWORD
-
-URL = reverse("accounts:login")
-
-
-def attempt(client: Client, identifier: str, password: str, **extra):
-    return client.post(URL, {"username": identifier, "password": password}, **extra)
-
-
-def logged_in_user_id(client: Client) -> int | None:
-    value = client.session.get("_auth_user_id")
-    return int(value) if value else None
+from tests.accounts.helpers import URL, attempt, logged_in_user_id
 
 
 @pytest.mark.parametrize("identifier", [CITIZEN_ID, "001 090 012 345", CITIZEN_PHONE, "+84 912 345 678"])

@@ -12,10 +12,9 @@ from egov.accounts.models import Role, User
 from egov.accounts.otp import totp_code
 from egov.accounts.second_factor import PENDING_SECONDS, PENDING_SESSION_KEY
 from tests.accounts.conftest import CITIZEN_ID, PASSWORD, make_officer
-from tests.accounts.test_login import attempt, logged_in_user_id
+from tests.accounts.helpers import CODE, attempt, enrol, logged_in_user_id
 
 LOGIN = reverse("accounts:login")
-CODE = reverse("accounts:login-code")
 ENROL = reverse("accounts:otp-enrol")
 REPORTS = reverse("reporting:home")
 
@@ -24,10 +23,6 @@ REPORTS = reverse("reporting:home")
 def city_staff(units) -> User:
     """Sở staff: they see every commune's records, so the password alone never signs them in."""
     return make_officer("so.tttt", Role.CITY, units["city"])
-
-
-def enrol(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="Điện thoại", confirmed=True)
 
 
 def shown_key(page: str) -> str:

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from egov.accounts.middleware import SESSION_SEEN_KEY, SESSION_STARTED_KEY
 from egov.accounts.models import User
-from tests.accounts.test_login import logged_in_user_id
+from tests.accounts.helpers import logged_in_user_id
 from tests.conftest import login_verified
 
 HOME = reverse("core:officer-home")

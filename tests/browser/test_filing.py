@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -12,18 +10,13 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from egov.accounts.models import Role, User
 from procedures.models import Dossier, Status
 from procedures.services import dossier_create_draft
-from tests.browser.axe import axe_violations, describe
+from tests.browser.helpers import TINY_PDF, check_page, click, fill, fill_father, fill_mother, press, sign_in
 from tests.conftest import save_screenshot, wait_for_heading
-from tests.procedures import pdfs
-
-# make_procedure, and fixtures found by pytest by their names here.
 from tests.procedures.helpers import make_procedure
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SMALL_PHONE_WIDTH = 360
-# A small valid PDF: the upload check parses it.
-TINY_PDF = pdfs.CLEAN
 
 
 @pytest.fixture(autouse=True)
@@ -65,67 +58,6 @@ def world(request):
         birth_date=datetime.date(1990, 5, 12),
     )
     return procedure, citizen
-
-
-def sign_in(browser, live_server, user: User) -> None:
-    """A logged-in session without the login form (tested elsewhere)."""
-    client = Client()
-    client.force_login(user)
-    browser.get(live_server.url + "/healthz")
-    browser.add_cookie(
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "path": "/"}
-    )
-
-
-def scroll_to(browser, element):
-    # Bootstrap scrolls smoothly; chromedriver would click while the page is still moving.
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element)
-    return element
-
-
-def click(browser, css: str) -> None:
-    scroll_to(browser, browser.find_element(By.CSS_SELECTOR, css)).click()
-
-
-def press(browser, text: str) -> None:
-    """Click the button of the page's main form whose label is `text`."""
-    buttons = browser.find_elements(By.CSS_SELECTOR, "main form button")
-    scroll_to(browser, next(button for button in buttons if button.text.strip() == text)).click()
-
-
-def fill(browser, field_id: str, value: str) -> None:
-    element = scroll_to(browser, browser.find_element(By.ID, field_id))
-    element.clear()
-    element.send_keys(value)
-
-
-HOME = "Số 12 phố Phúc Xá, phường Hồng Hà, Hà Nội"
-
-
-def fill_mother(browser) -> None:
-    """The mother's birth year, residence and ID number (her name is typed before)."""
-    fill(browser, "id_birth_date", "1995")
-    fill(browser, "id_residence", HOME)
-    fill(browser, "id_id_number", "001195000001")
-
-
-def fill_father(browser) -> None:
-    """The father's page, whole: the citizen Nguyễn Văn An himself."""
-    wait_for_heading(browser, "Thông tin người cha")
-    fill(browser, "id_full_name", "Nguyễn Văn An")
-    fill(browser, "id_birth_date", "12/05/1990")
-    fill(browser, "id_residence", HOME)
-    fill(browser, "id_id_number", "001090012345")
-    press(browser, "Lưu và tiếp tục")
-
-
-def check_page(browser, name: str) -> None:
-    """Screenshot, then the checks every citizen page must pass on a 360 px phone."""
-    save_screenshot(browser, f"filing-{name}")
-    width, inner = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth];")
-    assert width <= inner, f"{name}: page is {width}px wide in a {inner}px window"
-    violations = axe_violations(browser)
-    assert not violations, describe(violations)
 
 
 def test_a_citizen_files_a_three_in_one_birth_dossier_with_a_draft_and_a_pdf(browser, live_server, world, tmp_path):

@@ -15,10 +15,8 @@ from selenium.webdriver.support.ui import Select
 
 from procedures import declarations
 from procedures.models import Dossier, FormKind, Procedure, Status
-from tests.browser.test_filing import TINY_PDF, sign_in
+from tests.browser.helpers import TINY_PDF, sign_in
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
-
-# Fixtures, found by pytest by their names here.
 from tests.procedures.helpers import ANSWERS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

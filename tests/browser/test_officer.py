@@ -4,7 +4,6 @@ supplement request and a send-back carry their reasons; every officer page passe
 SCREENSHOTS=1, is pictured whole at a desk's width and a phone's."""
 
 import datetime
-import os
 from types import SimpleNamespace
 
 import pytest
@@ -12,8 +11,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from selenium.webdriver.common.by import By
 
 from egov.workcal.calendar import get_calendar
@@ -22,21 +19,25 @@ from onecounter.selectors import WORKLISTS
 from procedures import services
 from procedures.models import Channel, Dossier, RegisterEntry, Status
 from procedures.services import dossier_create_draft
-from tests.browser.axe import axe_violations, describe
-from tests.browser.test_pages import sign_in
-from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
-from tests.factories import PASSWORD
-
-# Fixtures, found by pytest by their names here.
+from tests.browser.helpers import (
+    DESK,
+    PHONE,
+    PICTURES,
+    act,
+    button,
+    check,
+    log_in,
+    log_out,
+    open_dossier,
+    sign_in,
+    status_badge,
+    viewport,
+)
+from tests.conftest import click_and_wait, wait_for_heading
 from tests.procedures.helpers import advance, filed, procedure_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESK = 1280
-PHONE = 390
-HEIGHT = 900
-# Pictures for a person to look at; the extra pages they need are visited only then.
-PICTURES = bool(os.environ.get("SCREENSHOTS"))
 SUPPLEMENT_REASON = "Thiếu bản chụp giấy chứng sinh; đề nghị tải lên bản chụp rõ nét cả hai mặt."
 SEND_BACK_REASON = "Sửa quê quán của trẻ theo tờ khai: xã Tản Lĩnh, huyện Ba Vì."
 
@@ -57,101 +58,14 @@ def birth(people):
     return lambda: filed(procedure, unit=people.commune_a, applicant=people.citizen)
 
 
-def viewport(browser, width: int, height: int = HEIGHT) -> None:
-    """A desk's screen, or a true phone viewport (a desktop window cannot be made narrower than 500 px)."""
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride",
-        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600},
-    )
-
-
-def snap(browser, name: str) -> None:
-    """A picture of the whole page, not only of the window, when SCREENSHOTS=1."""
-    if not PICTURES:
-        return
-    width, height = browser.execute_script(
-        "return [window.innerWidth, Math.max(document.documentElement.scrollHeight, window.innerHeight)];"
-    )
-    viewport(browser, width, height)
-    save_screenshot(browser, f"officer-{name}")
-    viewport(browser, width)
-
-
-def check(browser, name: str, *, axe: bool = True) -> None:
-    """Picture the page, then what every officer page must pass: no sideways scrolling, no serious axe finding
-    (axe is left out where the same page was just checked at another width, to keep the test quick)."""
-    snap(browser, name)
-    scroll_width, inner_width = browser.execute_script(
-        "return [document.documentElement.scrollWidth, window.innerWidth];"
-    )
-    assert scroll_width <= inner_width, f"{name}: the page is {scroll_width}px wide in a {inner_width}px window"
-    # A table wider than the window scrolls inside its box; on a phone its rows must stack instead, so the due
-    # time and the state are not hidden off the right edge.
-    hidden = browser.execute_script(
-        "return [...document.querySelectorAll('main td')].filter(td => td.getBoundingClientRect().right"
-        " > window.innerWidth + 1).map(td => td.textContent.trim()).slice(0, 3);"
-    )
-    assert not hidden, f"{name}: table cells off the right edge: {hidden}"
-    violations = axe_violations(browser) if axe else []
-    assert not violations, f"{name}:\n{describe(violations)}"
-
-
 def main_text(browser) -> str:
     return browser.find_element(By.TAG_NAME, "main").text
-
-
-def log_in(browser, live_server, identifier: str, landing: str, *, device: TOTPDevice | None = None) -> None:
-    """Log in through the login page as a person does, and wait for the page the portal sends them to. An account
-    with an authenticator app (`device`) types its current code on the second step, as city staff must."""
-    browser.get(live_server.url + reverse("accounts:login"))
-    wait_for_heading(browser, "Đăng nhập")
-    browser.find_element(By.ID, "id_username").send_keys(identifier)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    if device is not None:
-        wait_for_heading(browser, "Nhập mã xác thực")
-        browser.find_element(By.ID, "id_code").send_keys(f"{TOTP(device.bin_key).token():06d}")
-        click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
-    wait_for_heading(browser, landing)
-
-
-def log_out(browser) -> None:
-    click_and_wait(browser, browser.find_element(By.XPATH, "//header//button[normalize-space()='Đăng xuất']"))
-    wait_for_heading(browser, "Dịch vụ công hộ tịch trực tuyến")
 
 
 def open_list(browser, slug: str, title: str) -> None:
     """Follow the list's tab (the tabs are on every workspace page)."""
     click_and_wait(browser, browser.find_element(By.CSS_SELECTOR, f"main .portal-tabs a[href$='/danh-sach/{slug}/']"))
     wait_for_heading(browser, title)
-
-
-def open_dossier(browser, dossier: Dossier) -> None:
-    """Follow the dossier's code in the list."""
-    click_and_wait(browser, browser.find_element(By.LINK_TEXT, dossier.code))
-    wait_for_heading(browser, dossier.code)
-
-
-def button(browser, label: str):
-    return browser.find_element(By.XPATH, f"//main//form//button[normalize-space()='{label}']")
-
-
-def act(browser, dossier: Dossier, label: str, reason: str | None = None) -> None:
-    """Press one of the dossier's action buttons (opening "Thao tác khác" when it is there), with a reason if given."""
-    target = button(browser, label)
-    form = target.find_element(By.XPATH, "./ancestor::form")
-    if browser.execute_script("const d = arguments[0].closest('details'); return d !== null && !d.open;", form):
-        form.find_element(By.XPATH, "./ancestor::details/summary").click()
-    if reason is not None:
-        textarea = form.find_element(By.TAG_NAME, "textarea")
-        textarea.clear()
-        textarea.send_keys(reason)
-    click_and_wait(browser, target)
-    wait_for_heading(browser, dossier.code)
-
-
-def status_badge(browser) -> str:
-    return browser.find_element(By.CSS_SELECTOR, "main h1 + .badge").text
 
 
 def assert_printables_are_pdf(browser, *, including: tuple[str, ...]) -> None:

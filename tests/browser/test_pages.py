@@ -1,17 +1,14 @@
 """The base pages in a real headless Chromium: phone width, keyboard use and axe-core accessibility checks."""
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from egov.accounts.models import Role, User
 from egov.units.models import AdministrativeUnit
 from tests.browser.axe import axe_violations, describe
+from tests.browser.helpers import sign_in
 from tests.conftest import click_and_wait, save_screenshot
-
-# Fixtures of the small world of both trees, found by pytest by their names here.
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,16 +25,6 @@ def emulate_phone(browser, width: int) -> None:
     """A true phone viewport: a desktop Chromium window cannot be made narrower than 500 px."""
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride", {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True}
-    )
-
-
-def sign_in(browser, live_server, user: User) -> None:
-    """Give the browser a logged-in session without going through the login form (tested elsewhere)."""
-    client = Client()
-    client.force_login(user)
-    browser.get(live_server.url + "/healthz")  # any page of the origin, so the cookie can be set on it
-    browser.add_cookie(
-        {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "path": "/"}
     )
 
 

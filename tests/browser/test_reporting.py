@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import Select
 
 from egov.units.models import UnitKind, UnitLevel, UnitRollout
 from tests.browser.axe import axe_violations, describe
-from tests.browser.test_officer import DESK, PHONE, log_in, viewport
+from tests.browser.helpers import DESK, PHONE, log_in, viewport
 from tests.conftest import click_and_wait, save_screenshot, wait_for_heading
 from tests.personas import old_unit
 

@@ -14,7 +14,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from egov.accounts.models import Role
 from tests.browser.axe import axe_violations, describe
-from tests.browser.test_officer import DESK, snap, viewport
+from tests.browser.helpers import DESK, snap, viewport
 from tests.conftest import click_and_wait, wait_for_heading
 from tests.factories import PASSWORD
 from tests.personas import make_user

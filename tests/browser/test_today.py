@@ -15,11 +15,27 @@ from selenium.webdriver.support.ui import WebDriverWait
 from interconnect.tasks import dossier_settle_if_ready
 from procedures.models import Dossier, Procedure, Status
 from reporting.services import rollups_refresh
-from tests.browser.test_filing import HOME, TINY_PDF, check_page, click, fill, fill_father, fill_mother, press, sign_in
-from tests.browser.test_officer import DESK, PHONE, act, check, log_in, log_out, open_dossier, status_badge, viewport
+from tests.browser.helpers import (
+    DESK,
+    HOME,
+    PHONE,
+    TINY_PDF,
+    act,
+    check,
+    check_page,
+    click,
+    fill,
+    fill_father,
+    fill_mother,
+    log_in,
+    log_out,
+    open_dossier,
+    press,
+    sign_in,
+    status_badge,
+    viewport,
+)
 from tests.conftest import click_and_wait, wait_for_heading
-
-# Fixtures, found by pytest by their names here.
 from tests.personas import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

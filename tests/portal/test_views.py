@@ -16,8 +16,6 @@ from procedures.catalogue import catalogue_load
 from procedures.models import Procedure
 from tests.conftest import require_in_ci
 
-# Fixtures of the small world of both trees, found by pytest by their names here.
-
 OFFICER_ROLES = [role for role in Role if role != Role.CITIZEN]
 
 

@@ -150,3 +150,37 @@ def race(actions: list[Callable[[], object]]) -> tuple[list, list[Exception]]:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads)
     return results, errors
+
+
+# DESIGN §4, transition by transition: the states it may be fired from.
+SOURCES = {
+    "submit": {Status.DRAFT},
+    "receive": {Status.SUBMITTED},
+    "start": {Status.RECEIVED},
+    "propose": {Status.PROCESSING},
+    "request_supplement": {Status.SUBMITTED, Status.PROCESSING},
+    "resubmit": {Status.NEEDS_SUPPLEMENT},
+    "refuse": {Status.SUBMITTED},
+    "send_back": {Status.AWAITING_SIGNATURE},
+    "approve": {Status.AWAITING_SIGNATURE},
+    "reject": {Status.AWAITING_SIGNATURE},
+    "settle": {Status.REGISTERED},
+    "deliver": {Status.RESULT_READY},
+    "withdraw": {Status.SUBMITTED, Status.NEEDS_SUPPLEMENT, Status.RECEIVED},
+}
+
+
+TARGETS = {
+    "submit": Status.SUBMITTED,
+    "receive": Status.RECEIVED,
+    "start": Status.PROCESSING,
+    "propose": Status.AWAITING_SIGNATURE,
+    "request_supplement": Status.NEEDS_SUPPLEMENT,
+    "refuse": Status.REFUSED,
+    "send_back": Status.PROCESSING,
+    "approve": Status.REGISTERED,
+    "reject": Status.REJECTED,
+    "settle": Status.RESULT_READY,
+    "deliver": Status.DELIVERED,
+    "withdraw": Status.WITHDRAWN,
+}

@@ -15,9 +15,7 @@ from procedures.bulk import (
     status_path,
 )
 from procedures.models import Dossier, DossierCodeCounter, Status
-from tests.procedures.helpers import make_procedure
-
-from .test_dossier_fsm import SOURCES, TARGETS
+from tests.procedures.helpers import SOURCES, TARGETS, make_procedure
 
 pytestmark = pytest.mark.django_db
 

@@ -7,39 +7,9 @@ from egov.accounts.models import Role, User
 from procedures.models import Channel, Dossier, Status
 from procedures.services import dossier_create_draft
 from tests.personas import make_user
+from tests.procedures.helpers import SOURCES, TARGETS
 
 pytestmark = pytest.mark.django_db
-
-# DESIGN §4, transition by transition: the states it may be fired from.
-SOURCES = {
-    "submit": {Status.DRAFT},
-    "receive": {Status.SUBMITTED},
-    "start": {Status.RECEIVED},
-    "propose": {Status.PROCESSING},
-    "request_supplement": {Status.SUBMITTED, Status.PROCESSING},
-    "resubmit": {Status.NEEDS_SUPPLEMENT},
-    "refuse": {Status.SUBMITTED},
-    "send_back": {Status.AWAITING_SIGNATURE},
-    "approve": {Status.AWAITING_SIGNATURE},
-    "reject": {Status.AWAITING_SIGNATURE},
-    "settle": {Status.REGISTERED},
-    "deliver": {Status.RESULT_READY},
-    "withdraw": {Status.SUBMITTED, Status.NEEDS_SUPPLEMENT, Status.RECEIVED},
-}
-TARGETS = {
-    "submit": Status.SUBMITTED,
-    "receive": Status.RECEIVED,
-    "start": Status.PROCESSING,
-    "propose": Status.AWAITING_SIGNATURE,
-    "request_supplement": Status.NEEDS_SUPPLEMENT,
-    "refuse": Status.REFUSED,
-    "send_back": Status.PROCESSING,
-    "approve": Status.REGISTERED,
-    "reject": Status.REJECTED,
-    "settle": Status.RESULT_READY,
-    "deliver": Status.DELIVERED,
-    "withdraw": Status.WITHDRAWN,
-}
 
 
 def in_state(dossier: Dossier, status: str, **fields) -> Dossier:

@@ -16,8 +16,8 @@ from reporting.charts import channel_mix, dashboard_charts, rate_bars, trend_bar
 from reporting.dashboards import unit_trend
 from reporting.periods import Period
 from reporting.selectors import Figures, unit_figures
+from tests.csp import blocked_by_csp
 from tests.reporting.helpers import unit_url
-from tests.test_csp import blocked_by_csp
 
 SVG = "{http://www.w3.org/2000/svg}"
 
