@@ -187,5 +187,11 @@ def district_staff(district):
 
 
 @pytest.fixture
+def district_police(district):
+    """The police account of Quận Ba Đình, of before the reform: reads the history of its communes' police records."""
+    return make_user("congan.badinh", Role.POLICE, district, full_name="Lý Văn Đức")
+
+
+@pytest.fixture
 def city_staff(city):
     return make_user("so.tttt", Role.CITY, city, full_name="Lê Minh Thành")

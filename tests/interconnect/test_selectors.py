@@ -122,20 +122,16 @@ def test_a_communes_desks_see_the_records_of_the_old_commune_it_holds(world, inh
     assert seen(one_stop_b) == codes(world, *B_RECORDS)
 
 
-def test_the_communes_police_see_its_police_records_and_the_old_communes_and_no_health_card(
-    world, inherited, commune_a
-):
-    police = make_user("congan.hongha", Role.POLICE, commune_a)
-
-    assert seen(police) == codes(
+def test_the_communes_police_see_its_police_records_and_the_old_communes_and_no_health_card(world, inherited, police_a):
+    assert seen(police_a) == codes(
         world, ("birth_a", RecordKind.REGISTER_RESIDENCE), ("death_a", RecordKind.REMOVE_RESIDENCE)
     ) | old(inherited, RecordKind.REGISTER_RESIDENCE)
 
 
-def test_the_communes_social_insurance_sees_the_health_cards_only(world, inherited, commune_a, commune_b):
-    assert seen(make_user("bhxh.hongha", Role.SOCIAL_INSURANCE, commune_a)) == codes(
-        world, ("birth_a", RecordKind.HEALTH_CARD)
-    ) | old(inherited, RecordKind.HEALTH_CARD)
+def test_the_communes_social_insurance_sees_the_health_cards_only(world, inherited, social_insurance_a, commune_b):
+    assert seen(social_insurance_a) == codes(world, ("birth_a", RecordKind.HEALTH_CARD)) | old(
+        inherited, RecordKind.HEALTH_CARD
+    )
     assert seen(make_user("bhxh.badinh", Role.SOCIAL_INSURANCE, commune_b)) == codes(
         world, ("birth_b", RecordKind.HEALTH_CARD)
     )
@@ -146,16 +142,16 @@ def test_another_communes_police_see_nothing_here(world, inherited, rural_commun
     assert seen(make_user("congan.huyenbavi", Role.POLICE, rural_district)) == set()
 
 
-def test_the_district_police_account_reads_the_districts_history_only(world, inherited, district):
+def test_the_district_police_account_reads_the_districts_history_only(world, inherited, district, district_police):
     """Quận Ba Đình's police account of before the reform: the records of its old communes, none of today's."""
-    assert seen(make_user("congan.quanbadinh", Role.POLICE, district)) == old(inherited, RecordKind.REGISTER_RESIDENCE)
+    assert seen(district_police) == old(inherited, RecordKind.REGISTER_RESIDENCE)
     assert seen(make_user("bhxh.quanbadinh", Role.SOCIAL_INSURANCE, district)) == old(inherited, RecordKind.HEALTH_CARD)
 
 
-def test_district_and_city_staff_see_their_jurisdiction(world, inherited, city, district, rural_district):
+def test_district_and_city_staff_see_their_jurisdiction(world, inherited, district_staff, city_staff, rural_district):
     residence_and_card = old(inherited, RecordKind.REGISTER_RESIDENCE, RecordKind.HEALTH_CARD)
-    assert seen(make_user("quan.badinh", Role.DISTRICT, district)) == residence_and_card
-    assert seen(make_user("thanhpho", Role.CITY, city)) == codes(world, *A_RECORDS, *B_RECORDS) | residence_and_card
+    assert seen(district_staff) == residence_and_card
+    assert seen(city_staff) == codes(world, *A_RECORDS, *B_RECORDS) | residence_and_card
     assert seen(make_user("huyen.bavi", Role.DISTRICT, rural_district)) == set()
 
 
@@ -247,12 +243,10 @@ def test_a_record_out_of_sight_is_a_404(world, request, who):
         linked_record_for_officer(request.getfixturevalue(who), record(world["birth_a"]).uuid)
 
 
-def test_the_police_cannot_open_a_health_card(world, commune_a):
-    police = make_user("congan.hongha", Role.POLICE, commune_a)
-
+def test_the_police_cannot_open_a_health_card(world, police_a):
     with pytest.raises(Http404):
-        linked_record_for_officer(police, record(world["birth_a"], RecordKind.HEALTH_CARD).uuid)
-    assert linked_record_for_officer(police, record(world["birth_a"]).uuid).kind == RecordKind.REGISTER_RESIDENCE
+        linked_record_for_officer(police_a, record(world["birth_a"], RecordKind.HEALTH_CARD).uuid)
+    assert linked_record_for_officer(police_a, record(world["birth_a"]).uuid).kind == RecordKind.REGISTER_RESIDENCE
 
 
 def test_results_read_with_dates_as_people_write_them(world):

@@ -304,13 +304,6 @@ def test_the_apology_is_refused_to_a_leader_and_to_another_commune(request, walk
 OLD_PERSONA = {"one_stop_a": "one_stop", "justice_a": "justice", "leader_a": "leader"}
 
 
-def district_staff(request):
-    from egov.accounts.models import Role
-    from tests.personas import make_user
-
-    return make_user("quan.badinh", Role.DISTRICT, request.getfixturevalue("district"))
-
-
 def actor_of(request, who: str, persona: str):
     """The officer of the role that fires the action: of commune A (the holder), of Phúc Xá itself (abolished),
     of commune B (which holds other old communes), or the district's staff of before the reform."""
@@ -320,7 +313,7 @@ def actor_of(request, who: str, persona: str):
         return request.getfixturevalue("old_officers")[OLD_PERSONA[persona]]
     if who == "other_commune":
         return request.getfixturevalue(OTHER_COMMUNE[persona])
-    return district_staff(request)
+    return request.getfixturevalue("district_staff")
 
 
 @pytest.mark.parametrize("action", TABLE)

@@ -63,12 +63,6 @@ def logged_in(user) -> Client:
 
 
 @pytest.fixture
-def district_police(district):
-    """The police account of Quận Ba Đình, of before the reform."""
-    return make_user("congan.badinh", Role.POLICE, district, full_name="Lý Văn Đức")
-
-
-@pytest.fixture
 def failed(agencies, clock, signing, approve, birth_3in1):
     """A 3-in-1 birth at commune A, signed: the police refused its residence record (failed), the health card
     record was sent and waits for social insurance."""

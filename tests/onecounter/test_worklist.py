@@ -7,10 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from egov.accounts.models import Role
 from procedures.models import Channel, Dossier, Status
 from procedures.services import dossier_create_draft, dossier_submit
-from tests.personas import make_user
 from tests.procedures.helpers import filed, procedure_of
 from tests.workcal.conftest import at
 
@@ -130,7 +128,7 @@ def test_a_citizens_draft_is_not_on_any_list(one_stop, draft):
 
 
 def test_the_lists_are_for_officers_who_handle_dossiers(
-    client, clock, citizen, city, district, old_commune_a, commune_a, submitted
+    client, clock, citizen, old_commune_a, submitted, police_a, district_staff, city_staff
 ):
     # A dossier Phường Phúc Xá received before the reform; `submitted` is Phường Hồng Hà's of today.
     clock.set(at(2025, 6, 20, 9))
@@ -142,12 +140,12 @@ def test_the_lists_are_for_officers_who_handle_dossiers(
     assert client.get(list_url("tat-ca")).status_code == 302
     client.force_login(citizen)
     assert client.get(list_url("tat-ca")).status_code == 403
-    client.force_login(make_user("congan.a", Role.POLICE, commune_a))
+    client.force_login(police_a)
     assert client.get(list_url("tat-ca")).status_code == 403
     # The staff of a district of before read its communes' history, not the communes of today.
-    client.force_login(make_user("quan.badinh", Role.DISTRICT, district))
+    client.force_login(district_staff)
     assert shown(client, "tat-ca") == [before.code]
-    client.force_login(make_user("thanhpho", Role.CITY, city))
+    client.force_login(city_staff)
     assert set(shown(client, "tat-ca")) == {submitted.code, before.code}
 
 
@@ -183,10 +181,10 @@ def test_the_holder_finds_an_old_communes_registered_dossier_by_the_requesters_i
 
 @pytest.mark.parametrize("who", ["old_one_stop", "district_staff"])
 def test_an_account_of_before_the_reform_lands_on_the_old_dossiers_and_is_told_it_reads_only(
-    client, clock, from_before_reform, old_officers, district, submitted, who
+    request, client, clock, from_before_reform, old_officers, submitted, who
 ):
     old = from_before_reform(Status.SUBMITTED)
-    user = old_officers["one_stop"] if who == "old_one_stop" else make_user("quan.badinh", Role.DISTRICT, district)
+    user = old_officers["one_stop"] if who == "old_one_stop" else request.getfixturevalue(who)
     client.force_login(user)
 
     assert client.get(reverse("onecounter:workspace")).url == list_url("tat-ca")

@@ -3,10 +3,9 @@
 import pytest
 from django_fsm import can_proceed, has_transition_perm
 
-from egov.accounts.models import Role, User
+from egov.accounts.models import User
 from procedures.models import Channel, Dossier, Status
 from procedures.services import dossier_create_draft
-from tests.personas import make_user
 from tests.procedures.helpers import SOURCES, TARGETS
 
 pytestmark = pytest.mark.django_db
@@ -16,16 +15,6 @@ def in_state(dossier: Dossier, status: str, **fields) -> Dossier:
     """The dossier put straight into `status` (the field is protected, so through the database)."""
     Dossier.objects.filter(pk=dossier.pk).update(status=status, **fields)
     return Dossier.objects.get(pk=dossier.pk)
-
-
-@pytest.fixture
-def police(district):
-    return make_user("congan.badinh", Role.POLICE, district, full_name="Ngô Văn Nam")
-
-
-@pytest.fixture
-def district_officer(district):
-    return make_user("quan.badinh", Role.DISTRICT, district, full_name="Đinh Thị Oanh")
 
 
 @pytest.fixture
@@ -42,8 +31,8 @@ PERSONAS = (
     "one_stop_b",
     "justice_b",
     "leader_b",
-    "police",
-    "district_officer",
+    "district_police",
+    "district_staff",
     "city_admin",
     "system",
 )
