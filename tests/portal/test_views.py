@@ -43,11 +43,6 @@ def make_officer(role: Role, units: dict[str, AdministrativeUnit], level: str | 
     )
 
 
-@pytest.fixture
-def citizen(db) -> User:
-    return User.objects.create_user("001090000001", "mat-khau-dai-123", full_name="Trần Văn Bình")
-
-
 @pytest.mark.django_db
 def test_home_lists_the_seven_procedures_and_the_calls_to_action(client):
     catalogue_load()
@@ -87,7 +82,7 @@ def test_home_greets_a_signed_in_citizen_and_offers_logout_as_a_post_form(client
 
     html = client.get(reverse("core:home")).content.decode()
 
-    assert "Trần Văn Bình" in html
+    assert citizen.full_name in html
     assert f'<form method="post" action="{reverse("accounts:logout")}">' in html
     assert reverse("core:officer-home") not in html
 
