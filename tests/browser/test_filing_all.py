@@ -1,7 +1,7 @@
 """A citizen files each of the other six procedures of the catalogue end to end in a real browser.
 
 The 3-in-1 birth procedure has its own, more detailed walk in test_filing.py. Here one driver function types
-the valid answers of tests/procedures/test_filing.py into the real inputs of every step, uploads a tiny PDF or
+the valid answers of tests/procedures/helpers.py into the real inputs of every step, uploads a tiny PDF or
 PNG for every paper, reviews and files, for each kind of declaration.
 """
 
